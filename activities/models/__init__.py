@@ -1,0 +1,38 @@
+from .activity import (
+    CENTRAL_GROUP_KINDS,
+    KIND_GROUP,
+    KIND_LABEL_ZH,
+    LECTURE_KINDS,
+    PRACTICE_KINDS,
+    Activity,
+    Attachment,
+    Attendance,
+    Group,
+    Kind,
+    StudyMaterial,
+    kinds_of_group,
+)
+from .records import Norm, PlanItem, Publicity, StudyPlan, StudyPoints
+from .rectification import RectificationItem, RectificationProgress
+
+__all__ = [
+    "CENTRAL_GROUP_KINDS",
+    "KIND_GROUP",
+    "KIND_LABEL_ZH",
+    "LECTURE_KINDS",
+    "PRACTICE_KINDS",
+    "Activity",
+    "Attachment",
+    "Attendance",
+    "Group",
+    "Kind",
+    "Norm",
+    "PlanItem",
+    "Publicity",
+    "RectificationItem",
+    "RectificationProgress",
+    "StudyMaterial",
+    "StudyPlan",
+    "StudyPoints",
+    "kinds_of_group",
+]

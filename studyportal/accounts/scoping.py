@@ -1,0 +1,79 @@
+"""The one place that answers "which organizations may this user see or change".
+
+Roles are ranked: staff < recorder < secretary < admin. A role on an organization covers its
+subtree, and a higher role includes what the lower ones allow. Every list and lookup in the
+portal starts from `scope_q` / `orgs_visible_to`, so another agency's rows are never reachable.
+"""
+
+from django.db.models import Q
+
+from .models import Organization, Role, RoleAssignment
+
+RANK = {Role.STAFF: 1, Role.RECORDER: 2, Role.SECRETARY: 3, Role.ADMIN: 4}
+
+
+def _assignments(user) -> list[tuple[int, str]]:
+    """(rank, org path) for each role the user holds, read once per user object (i.e. per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_scope_assignments", None)
+    if cached is None:
+        if user.is_superuser:
+            cached = [(RANK[Role.ADMIN], "/")]
+        else:
+            cached = [
+                (RANK[role], path)
+                for role, path in RoleAssignment.objects.filter(
+                    user=user, organization__is_active=True
+                ).values_list("role", "organization__path")
+            ]
+        user._scope_assignments = cached
+    return cached
+
+
+def scope_paths(user, min_role: str = Role.STAFF) -> list[str]:
+    """Paths of the subtrees where the user holds at least `min_role`, with nested ones dropped."""
+    paths = sorted({path for rank, path in _assignments(user) if rank >= RANK[min_role]})
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return kept
+
+
+def scope_q(user, field: str | None = "organization", min_role: str = Role.STAFF) -> Q:
+    """A filter for rows whose organization (reached through `field`) the user covers.
+
+    `field=None` filters Organization itself.
+    """
+    lookup = "path__startswith" if field is None else f"{field}__path__startswith"
+    paths = scope_paths(user, min_role)
+    if not paths:
+        return Q(pk__in=[])
+    query = Q()
+    for path in paths:
+        query |= Q(**{lookup: path})
+    return query
+
+
+def orgs_visible_to(user, min_role: str = Role.STAFF):
+    return Organization.objects.filter(scope_q(user, None, min_role))
+
+
+def has_role(user, organization: Organization, min_role: str = Role.STAFF) -> bool:
+    """Whether the user holds at least `min_role` on the organization or one above it."""
+    if organization is None:
+        return False
+    return any(organization.path.startswith(path) for path in scope_paths(user, min_role))
+
+
+def highest_role(user) -> str | None:
+    ranks = [rank for rank, _path in _assignments(user)]
+    if not ranks:
+        return None
+    top = max(ranks)
+    return next(role for role, rank in RANK.items() if rank == top)
+
+
+def agencies_visible_to(user):
+    return orgs_visible_to(user).filter(kind=Organization.Kind.AGENCY)

@@ -1,0 +1,89 @@
+"""The usual cast: a committee with two agencies, each with a branch, and a person in each role."""
+
+import pytest
+
+from studyportal.accounts.models import Organization, Role
+
+from .factories import OrganizationFactory, RoleAssignmentFactory, UserFactory
+
+
+@pytest.fixture
+def committee(db):
+    return OrganizationFactory(code="committee", name="测试机关工委", kind=Organization.Kind.COMMITTEE)
+
+
+@pytest.fixture
+def agency(committee):
+    return OrganizationFactory(code="agency", name="测试局", kind=Organization.Kind.AGENCY, parent=committee)
+
+
+@pytest.fixture
+def branch(agency):
+    return OrganizationFactory(
+        code="branch", name="测试局机关党支部", kind=Organization.Kind.BRANCH, parent=agency
+    )
+
+
+@pytest.fixture
+def other_agency(committee):
+    return OrganizationFactory(code="other", name="另一局", kind=Organization.Kind.AGENCY, parent=committee)
+
+
+@pytest.fixture
+def other_branch(other_agency):
+    return OrganizationFactory(
+        code="other-branch", name="另一局党支部", kind=Organization.Kind.BRANCH, parent=other_agency
+    )
+
+
+def _person(agency, branch, role, **kwargs):
+    return UserFactory(agency=agency, branch=branch, role=role, **kwargs)
+
+
+@pytest.fixture
+def staff(agency, branch):
+    return _person(agency, branch, Role.STAFF, username="t_staff", real_name="张三")
+
+
+@pytest.fixture
+def recorder(agency, branch):
+    return _person(agency, branch, Role.RECORDER, username="t_recorder", real_name="李四")
+
+
+@pytest.fixture
+def secretary(agency, branch):
+    return _person(agency, branch, Role.SECRETARY, username="t_secretary", real_name="王五")
+
+
+@pytest.fixture
+def leader(agency, branch):
+    return _person(agency, branch, Role.STAFF, username="t_leader", real_name="赵局长", is_leader=True)
+
+
+@pytest.fixture
+def admin_user(agency, branch):
+    return _person(agency, branch, Role.ADMIN, username="t_admin", real_name="钱管理")
+
+
+@pytest.fixture
+def committee_admin(committee):
+    user = UserFactory(agency=committee, username="t_committee", real_name="孙工委")
+    RoleAssignmentFactory(user=user, organization=committee, role=Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def outsider(other_agency, other_branch):
+    """A secretary of another agency: sees nothing of ours."""
+    return _person(other_agency, other_branch, Role.SECRETARY, username="t_outsider", real_name="外单位书记")
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` returns the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
