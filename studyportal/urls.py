@@ -9,6 +9,12 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("activities/import/", include("activities.urls_import")),
+    path("activities/", include("activities.urls")),
+    path("", include("activities.urls_tracking")),  # rectification/, points/, publicity/, plans/, norms/
+    path("reports/", include("reports.urls_exports")),
+    path("reports/", include("reports.urls")),
+    path("dashboard/", include("reports.urls_dashboard")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
