@@ -14,6 +14,7 @@ from .activity import (
 )
 from .records import Norm, PlanItem, Publicity, StudyPlan, StudyPoints
 from .rectification import RectificationItem, RectificationProgress
+from .stats import ActivityMonthStat
 
 __all__ = [
     "CENTRAL_GROUP_KINDS",
@@ -22,6 +23,7 @@ __all__ = [
     "LECTURE_KINDS",
     "PRACTICE_KINDS",
     "Activity",
+    "ActivityMonthStat",
     "Attachment",
     "Attendance",
     "Group",

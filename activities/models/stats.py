@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from studyportal.accounts.models import Organization
+
+from .activity import Kind
+
+
+class ActivityMonthStat(models.Model):
+    """Approved activities counted per organization, month and kind.
+
+    Kept exact by the services that approve, change or delete a record (activities/stats.py, in the
+    same transaction), so the dashboard and the committee's overview never aggregate raw
+    attendance rows. `manage.py stats_rebuild --verify` recomputes and compares.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="month_stats")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    activities = models.PositiveIntegerField(default=0)
+    leader_lectures = models.PositiveIntegerField(default=0)
+    present = models.PositiveIntegerField(default=0)
+    on_leave = models.PositiveIntegerField(default=0)
+    absent = models.PositiveIntegerField(default=0)
+    outside_headcount = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    enterprises = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=10, decimal_places=1, default=0)
+
+    class Meta:
+        verbose_name = _("monthly activity count")
+        verbose_name_plural = _("monthly activity counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "month", "kind"], name="unique_month_stat"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "organization"], name="month_stat_year_org")]
+
+    def __str__(self):
+        return f"{self.organization} {self.year}-{self.month:02d} {self.kind}: {self.activities}"
