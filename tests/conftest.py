@@ -7,6 +7,18 @@ from studyportal.accounts.models import Organization, Role
 from .factories import OrganizationFactory, RoleAssignmentFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # Every factory user hashes a password; the production hasher makes that the slowest part of a test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    # Uploaded attachments land in the test's own folder, never in the checkout's media/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def committee(db):
     return OrganizationFactory(code="committee", name="测试机关工委", kind=Organization.Kind.COMMITTEE)

@@ -1,0 +1,253 @@
+"""Reads on activities. Every list and lookup starts from `activities_visible_to` (the user's scope)."""
+
+import calendar
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+
+from studyportal.accounts.models import Organization, Role, User
+from studyportal.accounts.scoping import orgs_visible_to, scope_q
+
+from .completeness import completeness_annotations, missing_items
+from .models import Activity, Attachment, Attendance, StudyMaterial
+
+
+def activities_visible_to(user):
+    return Activity.objects.alive().filter(scope_q(user))
+
+
+def _with_list_data(queryset):
+    """What a list row shows, fetched with the rows: organization, speaker, head count, completeness."""
+    return (
+        queryset.select_related("organization", "speaker", "recorded_by")
+        .annotate(
+            # A subquery rather than a join, so the page count needs no GROUP BY over every row.
+            present_count=Coalesce(
+                Subquery(
+                    Attendance.objects.filter(activity=OuterRef("pk"), status=Attendance.Status.PRESENT)
+                    .values("activity")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            **completeness_annotations(),
+        )
+        .order_by("-date", "-id")
+    )
+
+
+def activity_list(user):
+    """The user's activities with everything a list row needs; filter and sort it further."""
+    return _with_list_data(activities_visible_to(user))
+
+
+def get_activity_for_user(user, pk: int) -> Activity:
+    """One activity in the user's scope (404 otherwise), with the list's annotations."""
+    activity = get_object_or_404(_with_list_data(activities_visible_to(user)), pk=pk)
+    activity.missing = missing_items(activity)
+    return activity
+
+
+def with_missing(activities):
+    """The rows of a page with their completeness worked out (no query: it reads annotations)."""
+    rows = list(activities)
+    for activity in rows:
+        activity.missing = missing_items(activity)
+    return rows
+
+
+def activity_detail_parts(activity: Activity) -> dict:
+    """Attendance, attachments and materials of one activity (three queries)."""
+    attendances = list(
+        activity.attendances.select_related("person", "person__branch").order_by(
+            "person__branch_id", "-person__is_leader", "person_id"
+        )
+    )
+    return {
+        "attendances": attendances,
+        "attachments": list(activity.attachments.all()),
+        "materials": list(activity.materials.all()),
+    }
+
+
+def people_for_picker(organization: Organization):
+    """The agency's active people, by branch, for the attendee and speaker pickers."""
+    agency = organization.agency
+    if agency is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(agency=agency, is_active=True)
+        .select_related("branch")
+        .order_by("branch__path", "-is_leader", "id")
+    )
+
+
+def recordable_organizations(user):
+    """Agencies and branches where the user may record an activity."""
+    return orgs_visible_to(user, Role.STAFF).filter(
+        kind__in=[Organization.Kind.AGENCY, Organization.Kind.BRANCH], is_active=True
+    )
+
+
+def people_visible_to(user):
+    return User.objects.filter(scope_q(user, "agency")).order_by("agency_id", "-is_leader", "id")
+
+
+def get_attachment_for_user(user, pk: int) -> Attachment:
+    return get_object_or_404(
+        Attachment.objects.select_related("activity").filter(
+            activity__in=activities_visible_to(user).values("pk")
+        ),
+        pk=pk,
+    )
+
+
+# --- calendar --------------------------------------------------------------------------------
+
+
+def calendar_month(user, year: int, month: int) -> dict:
+    """The month's weeks (lists of dates) and the visible activities of each day (one query)."""
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    activities = (
+        activities_visible_to(user)
+        .filter(date__range=(first, last))
+        .select_related("organization")
+        .order_by("date", "start_time", "id")
+    )
+    by_day = defaultdict(list)
+    for activity in activities:
+        by_day[activity.date].append(activity)
+    weeks = [
+        [(day, by_day.get(day, [])) for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    days = [(day, by_day[day]) for day in sorted(by_day)]
+    return {"weeks": weeks, "days": days, "first": first}
+
+
+# --- my record -------------------------------------------------------------------------------
+
+
+def my_record(user, year: int) -> dict:
+    """What the person attended in the year, with hours; approved hours are the ones that count.
+
+    It is the person's own attendance, so it is not limited by roles: someone who moved agency
+    still sees their year.
+    """
+    attendances = list(
+        Attendance.objects.filter(
+            person=user,
+            activity__date__year=year,
+            activity__deleted_at__isnull=True,
+        )
+        .select_related("activity", "activity__organization")
+        .prefetch_related(Prefetch("activity__materials", queryset=StudyMaterial.objects.order_by("title")))
+        .order_by("activity__date", "activity_id")
+    )
+    present = [row for row in attendances if row.status == Attendance.Status.PRESENT]
+    approved_hours = sum(
+        (
+            row.activity.hours or Decimal(0)
+            for row in present
+            if row.activity.status == Activity.Status.APPROVED
+        ),
+        Decimal(0),
+    )
+    all_hours = sum((row.activity.hours or Decimal(0) for row in present), Decimal(0))
+    return {
+        "attendances": attendances,
+        "present_count": len(present),
+        "approved_hours": approved_hours,
+        "all_hours": all_hours,
+    }
+
+
+def my_record_years(user) -> list[int]:
+    years = (
+        Attendance.objects.filter(person=user, activity__deleted_at__isnull=True)
+        .dates("activity__date", "year")
+        .distinct()
+    )
+    return sorted({day.year for day in years}, reverse=True)
+
+
+# --- history ---------------------------------------------------------------------------------
+
+HIDDEN_HISTORY_FIELDS = {"submitted_at", "reviewed_at", "created_at", "import_key"}
+
+
+def activity_history(activity: Activity) -> list[dict]:
+    """The record's changes, newest first: who, when, and each changed field with its old value."""
+    records = list(activity.history.select_related("history_user").order_by("history_date", "history_id"))
+    user_ids, entries = set(), []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in HIDDEN_HISTORY_FIELDS:
+                    continue
+                changes.append(change)
+                field = Activity._meta.get_field(change.field)
+                if field.many_to_one and field.related_model is User:
+                    user_ids.update(v for v in (change.old, change.new) if v)
+        entries.append({"record": record, "changes": changes})
+        previous = record
+    names = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "real_name")) if user_ids else {}
+    material_ids = set()
+    for entry in entries:
+        for change in entry["changes"]:
+            if change.field == "materials":
+                for rows in (change.old, change.new):
+                    material_ids.update(row["studymaterial"] for row in rows)
+    titles = (
+        dict(StudyMaterial.objects.filter(pk__in=material_ids).values_list("pk", "title"))
+        if material_ids
+        else {}
+    )
+    result = []
+    for entry in reversed(entries):
+        record = entry["record"]
+        result.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "type": record.history_type,
+                "reason": record.history_change_reason or "",
+                "changes": [
+                    {
+                        "field": Activity._meta.get_field(change.field).verbose_name,
+                        "old": _display(change.field, change.old, names, titles),
+                        "new": _display(change.field, change.new, names, titles),
+                    }
+                    for change in entry["changes"]
+                ],
+            }
+        )
+    return result
+
+
+def _display(field_name, value, names, titles):
+    field = Activity._meta.get_field(field_name)
+    if field.many_to_many:
+        return "、".join(f"《{titles.get(row['studymaterial'], '?')}》" for row in value) or "—"
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.many_to_one:
+        if field.related_model is User:
+            return names.get(value, value)
+        if field.related_model is Organization:
+            return Organization.objects.filter(pk=value).values_list("name", flat=True).first() or value
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return value

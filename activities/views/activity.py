@@ -1,0 +1,397 @@
+"""Pages for recording and reviewing activities: list, new, detail, edit, review actions, attachments,
+calendar and "my record". Thin: parse the request, call a selector or a service, render."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from studyportal.accounts.models import Organization
+
+from .. import selectors, services
+from ..filters import ActivityFilter
+from ..forms import ActivityForm, AttachmentForm, ReturnForm
+from ..models import KIND_GROUP, Activity, Group, Kind
+
+PAGE_SIZE = 20
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _decorate(user, activity):
+    """What the user may do with the record, for the templates (no query: roles are cached)."""
+    activity.user_can_edit = services.can_edit(user, activity)
+    activity.user_can_submit = services.can_submit(user, activity)
+    activity.user_can_review = (
+        services.can_review(user, activity) and activity.status == Activity.Status.SUBMITTED
+    )
+    activity.user_can_show_qr = services.can_show_qr(user, activity)
+    return activity
+
+
+# --- list ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def activity_list(request):
+    filterset = ActivityFilter(
+        request.GET or None, queryset=selectors.activity_list(request.user), request=request
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [_decorate(request.user, row) for row in selectors.with_missing(page.object_list)]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "activities/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+# --- new / edit ------------------------------------------------------------------------------
+
+KIND_GROUPS = [
+    (group, [(kind, kind.label) for kind, g in KIND_GROUP.items() if g == group]) for group in Group
+]
+
+
+def _chosen_agency(request, organizations):
+    """The agency the new record is for: ?org=, else the user's own, else the first one allowed."""
+    wanted = request.GET.get("org") or request.POST.get("organization")
+    if wanted and str(wanted).isdigit():
+        organization = organizations.filter(pk=wanted).first()
+        if organization is not None:
+            return organization.agency
+    if request.user.agency_id and organizations.filter(pk=request.user.agency_id).exists():
+        return request.user.agency
+    first = organizations.order_by("path").first()
+    return first.agency if first else None
+
+
+def _initial_organization(user, organizations):
+    for candidate in (user.branch_id, user.agency_id):
+        if candidate and any(org.pk == candidate for org in organizations):
+            return candidate
+    return organizations[0].pk if organizations else None
+
+
+def _save_files(form, activity, user):
+    for upload in form.cleaned_data.get("files") or []:
+        services.attachment_add(activity=activity, by=user, file=upload, kind=form.cleaned_data["file_kind"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_new(request):
+    allowed = selectors.recordable_organizations(request.user)
+    agency = _chosen_agency(request, allowed)
+    if agency is None:
+        raise PermissionDenied
+    kind = request.GET.get("kind", "")
+    if kind not in Kind.values:
+        agencies = Organization.objects.filter(
+            pk__in=[org.agency.pk for org in allowed.select_related("parent") if org.agency]
+        )
+        return render(
+            request,
+            "activities/kind_picker.html",
+            {"groups": KIND_GROUPS, "agency": agency, "agencies": agencies},
+        )
+    organizations = list(allowed.filter(path__startswith=agency.path).order_by("path"))
+    people = selectors.people_for_picker(agency)
+    form_kwargs = {
+        "kind": kind,
+        "organizations": allowed.filter(path__startswith=agency.path),
+        "people": people,
+    }
+    if request.method == "POST":
+        form = ActivityForm(request.POST, request.FILES, **form_kwargs)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    activity = services.activity_create(
+                        by=request.user,
+                        kind=kind,
+                        attendance=form.cleaned_attendance,
+                        materials=form.material_titles(),
+                        **form.service_fields(),
+                    )
+                    _save_files(form, activity, request.user)
+            except services.ActivityError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request, _("The record was saved as a draft. Submit it for review when it is complete.")
+                )
+                return redirect("activities:detail", pk=activity.pk)
+    else:
+        form = ActivityForm(
+            initial={
+                "organization": _initial_organization(request.user, organizations),
+                "date": timezone.localdate(),
+            },
+            **form_kwargs,
+        )
+    return render(
+        request,
+        "activities/form.html",
+        {"form": form, "kind": kind, "kind_label": Kind(kind).label, "agency": agency, "activity": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, pk):
+    activity = selectors.get_activity_for_user(request.user, pk)
+    if not services.can_edit(request.user, activity):
+        raise PermissionDenied
+    agency = activity.organization.agency
+    form_kwargs = {
+        "kind": activity.kind,
+        "organizations": selectors.recordable_organizations(request.user).filter(
+            path__startswith=agency.path
+        ),
+        "people": selectors.people_for_picker(agency),
+        "instance": activity,
+    }
+    if request.method == "POST":
+        form = ActivityForm(request.POST, request.FILES, **form_kwargs)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    services.activity_update(
+                        activity=activity,
+                        by=request.user,
+                        attendance=form.cleaned_attendance,
+                        materials=form.material_titles(),
+                        **form.service_fields(),
+                    )
+                    _save_files(form, activity, request.user)
+            except services.ActivityError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect("activities:detail", pk=activity.pk)
+    else:
+        form = ActivityForm(**form_kwargs)
+    return render(
+        request,
+        "activities/form.html",
+        {
+            "form": form,
+            "kind": activity.kind,
+            "kind_label": activity.get_kind_display(),
+            "agency": agency,
+            "activity": activity,
+        },
+    )
+
+
+# --- detail and review -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def activity_detail(request, pk):
+    activity = _decorate(request.user, selectors.get_activity_for_user(request.user, pk))
+    context = {
+        "activity": activity,
+        "history": selectors.activity_history(activity),
+        "attachment_form": AttachmentForm(),
+        "return_form": ReturnForm(),
+        **selectors.activity_detail_parts(activity),
+    }
+    return render(request, "activities/detail.html", context)
+
+
+def _review_response(request, activity, error=None, return_form=None):
+    """After a review action: the updated fragment for htmx, otherwise back to where the user was."""
+    if _is_htmx(request):
+        activity = _decorate(request.user, selectors.get_activity_for_user(request.user, activity.pk))
+        template = (
+            "activities/_row.html"
+            if request.POST.get("fragment") == "row"
+            else "activities/_review_panel.html"
+        )
+        return render(
+            request,
+            template,
+            {
+                "activity": activity,
+                "row": activity,
+                "error": error,
+                "return_form": return_form or ReturnForm(),
+            },
+        )
+    if error:
+        messages.error(request, error)
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/activities/") and "//" not in next_url:
+        return redirect(next_url)
+    return redirect("activities:detail", pk=activity.pk)
+
+
+def _review_action(request, pk, action, success_message):
+    activity = selectors.get_activity_for_user(request.user, pk)
+    try:
+        activity = action(activity)
+    except services.ActivityError as error:
+        return _review_response(request, activity, error=error.message)
+    if not _is_htmx(request):
+        messages.success(request, success_message)
+    return _review_response(request, activity)
+
+
+@login_required
+@require_POST
+def activity_submit(request, pk):
+    return _review_action(
+        request,
+        pk,
+        lambda activity: services.activity_submit(activity=activity, by=request.user),
+        _("The record was submitted for review."),
+    )
+
+
+@login_required
+@require_POST
+def activity_approve(request, pk):
+    return _review_action(
+        request,
+        pk,
+        lambda activity: services.activity_approve(activity=activity, by=request.user),
+        _("The record was approved."),
+    )
+
+
+@login_required
+@require_POST
+def activity_return(request, pk):
+    activity = selectors.get_activity_for_user(request.user, pk)
+    if not services.can_review(request.user, activity):
+        raise PermissionDenied
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _review_response(request, activity, error=form.errors["comment"][0], return_form=form)
+    return _review_action(
+        request,
+        pk,
+        lambda activity: services.activity_return(
+            activity=activity, by=request.user, comment=form.cleaned_data["comment"]
+        ),
+        _("The record was returned with your comment."),
+    )
+
+
+@login_required
+@require_POST
+def activity_delete(request, pk):
+    activity = selectors.get_activity_for_user(request.user, pk)
+    services.activity_delete(activity=activity, by=request.user)
+    messages.success(request, _("The record was deleted."))
+    return redirect("activities:list")
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    activity = selectors.get_activity_for_user(request.user, pk)
+    if not services.can_edit(request.user, activity):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        with transaction.atomic():
+            for upload in form.cleaned_data["files"]:
+                services.attachment_add(
+                    activity=activity, by=request.user, file=upload, kind=form.cleaned_data["kind"]
+                )
+        messages.success(request, _("The files were attached."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(reverse("activities:detail", args=[pk]) + "#attachments")
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk):
+    attachment = selectors.get_attachment_for_user(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- calendar and my record ------------------------------------------------------------------
+
+
+def _int_param(request, name, default, low, high):
+    try:
+        value = int(request.GET.get(name, default))
+    except (TypeError, ValueError):
+        return default
+    return value if low <= value <= high else default
+
+
+@login_required
+@require_GET
+def activity_calendar(request):
+    today = timezone.localdate()
+    year = _int_param(request, "year", today.year, 2000, 2100)
+    month = _int_param(request, "month", today.month, 1, 12)
+    first = datetime.date(year, month, 1)
+    previous = first - datetime.timedelta(days=1)
+    following = first + datetime.timedelta(days=32)
+    return render(
+        request,
+        "activities/calendar.html",
+        {
+            **selectors.calendar_month(request.user, year, month),
+            "year": year,
+            "month": month,
+            "today": today,
+            "previous": previous,
+            "following": following,
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_record(request):
+    years = selectors.my_record_years(request.user)
+    today = timezone.localdate()
+    default_year = today.year if (today.year in years or not years) else years[0]
+    year = _int_param(request, "year", default_year, 2000, 2100)
+    return render(
+        request,
+        "activities/my_record.html",
+        {"year": year, "years": years, "person": request.user, **selectors.my_record(request.user, year)},
+    )

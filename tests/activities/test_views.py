@@ -1,0 +1,293 @@
+"""Recording through the pages: the kind picker, the form of every kind, the list, detail and edit."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from activities import services
+from activities.models import (
+    KIND_LABEL_ZH,
+    LECTURE_KINDS,
+    PRACTICE_KINDS,
+    Activity,
+    Attachment,
+    Attendance,
+    Kind,
+)
+from tests.factories import ActivityFactory, AttendanceFactory, UserFactory
+
+from .uploads import PNG_BYTES, upload
+
+
+def form_data(kind, organization, **extra):
+    data = {
+        "organization": organization.pk,
+        "date": "2022-06-01",
+        "start_time": "09:00",
+        "end_time": "11:00",
+        "title": "学习贯彻党的二十大精神",
+        "location": "局三楼会议室",
+        "speaker": "",
+        "speaker_name": "",
+        "hours": "2",
+        "outside_headcount": "0",
+        "notes": "会议记录",
+        "materials_text": "《百年大党面对面》",
+        "file_kind": "photo",
+    }
+    if kind in LECTURE_KINDS:
+        data["speaker_name"] = "县委党校教授"
+    if kind in PRACTICE_KINDS:
+        data["households_reached"] = "12"
+    data.update(extra)
+    return data
+
+
+def new_url(kind, organization):
+    return f"{reverse('activities:new')}?kind={kind}&org={organization.pk}"
+
+
+def test_the_new_page_first_asks_for_the_kind_grouped_by_classroom(client_for, staff):
+    html = client_for(staff).get(reverse("activities:new")).content.decode()
+    for label in ("领学", "助学", "检学", "中心组集中学习", "现场教学", "入户走访"):
+        assert label in html
+    assert html.count('name="kind"') == 14
+
+
+@pytest.mark.parametrize("kind", Kind.values)
+def test_staff_records_every_kind_through_the_form(client_for, staff, agency, leader, kind):
+    client = client_for(staff)
+    page = client.get(new_url(kind, agency))
+    assert page.status_code == 200
+    assert KIND_LABEL_ZH[kind] in page.content.decode()
+    response = client.post(
+        new_url(kind, agency),
+        form_data(kind, agency, **{f"att_{leader.pk}": "present", f"att_{staff.pk}": "leave"}),
+    )
+    activity = Activity.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "activities:detail", args=[activity.pk]
+    )
+    assert (activity.kind, activity.status, activity.recorded_by) == (kind, "draft", staff)
+    assert dict(activity.attendances.values_list("person", "status")) == {
+        leader.pk: "present",
+        staff.pk: "leave",
+    }
+    assert [m.title for m in activity.materials.all()] == ["百年大党面对面"]
+
+
+def test_the_form_shows_only_the_fields_of_the_kind(client_for, staff, agency):
+    client = client_for(staff)
+    visit = client.get(new_url(Kind.FIELD_VISIT, agency)).content.decode()
+    weekly = client.get(new_url(Kind.WEEKLY_STUDY, agency)).content.decode()
+    lecture = client.get(new_url(Kind.PARTY_LECTURE, agency)).content.decode()
+    household = client.get(new_url(Kind.HOUSEHOLD_VISIT, agency)).content.decode()
+    assert 'name="oath_renewed"' in visit and 'name="oath_renewed"' not in weekly
+    assert 'name="given_by_leader"' in lecture and 'name="given_by_leader"' not in weekly
+    assert 'name="households_reached"' in household and 'name="households_reached"' not in lecture
+    assert "参观地点" in visit
+
+
+def test_a_field_visit_with_attendees_and_a_photo(client_for, staff, agency, leader):
+    data = form_data(
+        Kind.FIELD_VISIT,
+        agency,
+        location="县革命历史纪念馆",
+        oath_renewed="on",
+        files=upload("现场.png", PNG_BYTES),
+        **{f"att_{leader.pk}": "present", f"att_{staff.pk}": "present"},
+    )
+    client_for(staff).post(new_url(Kind.FIELD_VISIT, agency), data)
+    activity = Activity.objects.get()
+    assert activity.location == "县革命历史纪念馆" and activity.oath_renewed
+    photo = Attachment.objects.get(activity=activity)
+    assert (photo.kind, photo.original_name, photo.content_type) == ("photo", "现场.png", "image/png")
+    assert activity.attendances.count() == 2
+
+
+BAD_INPUT = [
+    (
+        "end_before_start",
+        Kind.WEEKLY_STUDY,
+        {"start_time": "10:00", "end_time": "09:00"},
+        "结束时间早于开始时间",
+    ),
+    ("lecture_without_speaker", Kind.PARTY_LECTURE, {"speaker_name": ""}, "党课需要主讲人"),
+    ("field_visit_without_site", Kind.FIELD_VISIT, {"location": ""}, "现场教学需填写参观地点"),
+    (
+        "fake_png",
+        Kind.WEEKLY_STUDY,
+        {"files": ("假照片.png", b"MZ\x90\x00 not a picture")},
+        "内容与文件名不符",
+    ),
+    ("docx_that_is_a_plain_zip", Kind.WEEKLY_STUDY, {"files": ("记录.docx", "zip")}, "内容与文件名不符"),
+    ("executable", Kind.WEEKLY_STUDY, {"files": ("run.exe", b"MZ")}, "只能上传"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "kind", "change", "message"), BAD_INPUT, ids=[case[0] for case in BAD_INPUT]
+)
+def test_bad_input_re_renders_in_chinese_and_saves_nothing(
+    client_for, staff, agency, case, kind, change, message
+):
+    from .uploads import plain_zip
+
+    data = form_data(kind, agency)
+    for key, value in change.items():
+        if key == "files":
+            name, content = value
+            data[key] = upload(name, plain_zip() if content == "zip" else content)
+        else:
+            data[key] = value
+    response = client_for(staff).post(new_url(kind, agency), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Activity.objects.exists() and not Attachment.objects.exists()
+
+
+def test_an_attendee_from_another_agency_is_refused_in_chinese(client_for, staff, agency, outsider):
+    data = form_data(Kind.WEEKLY_STUDY, agency, **{f"att_{outsider.pk}": "present"})
+    response = client_for(staff).post(new_url(Kind.WEEKLY_STUDY, agency), data)
+    assert response.status_code == 200
+    assert "不是本单位人员" in response.content.decode()
+    assert not Activity.objects.exists()
+
+
+def test_a_file_over_the_cap_is_refused(client_for, staff, agency, settings, monkeypatch):
+    monkeypatch.setattr("activities.uploads.MAX_UPLOAD_SIZE", 1000)
+    data = form_data(Kind.WEEKLY_STUDY, agency, files=upload("大图.png", PNG_BYTES + b"\0" * 2000))
+    response = client_for(staff).post(new_url(Kind.WEEKLY_STUDY, agency), data)
+    assert "附件不能超过" in response.content.decode()
+    assert not Activity.objects.exists()
+
+
+def test_the_real_cap_is_twenty_megabytes():
+    from activities.uploads import MAX_UPLOAD_SIZE
+
+    assert MAX_UPLOAD_SIZE == 20 * 1024 * 1024
+
+
+def test_editing_changes_the_record_and_its_attendance(client_for, staff, agency, leader):
+    activity = services.activity_create(
+        by=staff,
+        organization=agency,
+        kind=Kind.WEEKLY_STUDY,
+        date=datetime.date(2022, 6, 1),
+        title="旧主题",
+        attendance={staff: "present"},
+    )
+    client = client_for(staff)
+    form = client.get(reverse("activities:edit", args=[activity.pk])).content.decode()
+    assert "旧主题" in form
+    data = form_data(Kind.WEEKLY_STUDY, agency, title="新主题", **{f"att_{leader.pk}": "present"})
+    response = client.post(reverse("activities:edit", args=[activity.pk]), data)
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "新主题"
+    assert list(activity.attendances.values_list("person", flat=True)) == [leader.pk]
+
+
+def test_the_detail_page_shows_attendance_attachments_completeness_and_history(
+    client_for, secretary, staff, agency
+):
+    activity = services.activity_create(
+        by=staff,
+        organization=agency,
+        kind=Kind.FIELD_VISIT,
+        date=datetime.date(2022, 6, 1),
+        title="重温入党誓词",
+        location="县革命历史纪念馆",
+        attendance={staff: "present"},
+    )
+    services.activity_submit(activity=activity, by=staff)
+    services.activity_approve(activity=activity, by=secretary)
+    services.activity_update(activity=activity, by=secretary, title="重温入党誓词主题活动")
+    html = client_for(secretary).get(reverse("activities:detail", args=[activity.pk])).content.decode()
+    assert "张三" in html and "出席" in html
+    assert "需补充" in html and "缺少现场照片" in html and "缺少会议记录" in html
+    assert "王五" in html  # who changed it
+    assert "“重温入党誓词” → “重温入党誓词主题活动”" in html
+    assert "已审核" in html
+
+
+def test_the_list_says_what_each_record_lacks(client_for, staff, agency):
+    complete = ActivityFactory(
+        organization=agency, recorded_by=staff, kind=Kind.VOLUNTEER_SERVICE, notes="记录"
+    )
+    AttendanceFactory(activity=complete, person=staff)
+    ActivityFactory(organization=agency, recorded_by=staff, kind=Kind.PARTY_LECTURE, title="无主讲人党课")
+    html = client_for(staff).get(reverse("activities:list")).content.decode()
+    assert html.count('data-complete="1"') == 1
+    assert "缺少主讲人" in html
+
+
+def test_the_list_filters_by_kind_person_and_text(client_for, staff, agency, leader):
+    lecture = ActivityFactory(
+        organization=agency, recorded_by=staff, kind=Kind.PARTY_LECTURE, title="专题党课"
+    )
+    AttendanceFactory(activity=lecture, person=leader)
+    ActivityFactory(organization=agency, recorded_by=staff, kind=Kind.WEEKLY_STUDY, title="每周学习")
+    client = client_for(staff)
+
+    def titles(**params):
+        html = client.get(reverse("activities:list"), params).content.decode()
+        return {title for title in ("专题党课", "每周学习") if title in html}
+
+    assert titles() == {"专题党课", "每周学习"}
+    assert titles(kind=Kind.PARTY_LECTURE) == {"专题党课"}
+    assert titles(person=leader.pk) == {"专题党课"}
+    assert titles(q="每周") == {"每周学习"}
+    assert titles(group="practice") == set()
+    assert titles(year=2021) == set()
+    assert titles(year=2022, month=3) == {"专题党课", "每周学习"}
+    assert titles(month=4) == set()
+    assert (
+        'name="month" class="select form-select" id="id_month">\n  <option value="" selected>'
+        in client.get(reverse("activities:list")).content.decode()
+    )
+
+
+def test_the_list_sorts_and_pages(client_for, staff, agency):
+    for day in range(1, 26):
+        ActivityFactory(
+            organization=agency, recorded_by=staff, date=datetime.date(2022, 1, day), title=f"第{day:02d}次"
+        )
+    client = client_for(staff)
+    first_page = client.get(reverse("activities:list"), {"sort": "date"}).content.decode()
+    assert "第01次" in first_page and "第25次" not in first_page
+    second_page = client.get(reverse("activities:list"), {"sort": "date", "page": 2}).content.decode()
+    assert "第25次" in second_page
+
+
+def test_my_record_lists_what_i_attended_with_hours(client_for, staff, agency, points_marker=None):
+    attended = ActivityFactory(organization=agency, recorded_by=staff, hours=2, title="参加的学习")
+    AttendanceFactory(activity=attended, person=staff)
+    awaiting = ActivityFactory(
+        organization=agency, recorded_by=staff, hours=1.5, status="submitted", title="待审学习"
+    )
+    AttendanceFactory(activity=awaiting, person=staff)
+    missed = ActivityFactory(organization=agency, recorded_by=staff, hours=3, title="请假的学习")
+    AttendanceFactory(activity=missed, person=staff, status=Attendance.Status.LEAVE)
+    ActivityFactory(organization=agency, recorded_by=staff, hours=4, title="没参加的学习")
+    html = client_for(staff).get(reverse("activities:my_record"), {"year": 2022}).content.decode()
+    assert "参加的学习" in html and "待审学习" in html and "请假的学习" in html
+    assert "没参加的学习" not in html
+    assert '<div class="display-6" id="total-hours">2</div>' in html
+    assert '<div class="display-6" id="present-count">2</div>' in html
+
+
+def test_the_calendar_shows_the_months_activities(client_for, staff, agency):
+    ActivityFactory(organization=agency, recorded_by=staff, date=datetime.date(2022, 3, 8), title="三月学习")
+    ActivityFactory(organization=agency, recorded_by=staff, date=datetime.date(2022, 4, 8), title="四月学习")
+    html = client_for(staff).get(reverse("activities:calendar"), {"year": 2022, "month": 3}).content.decode()
+    assert "三月学习" in html and "四月学习" not in html
+
+
+def test_someone_who_left_their_agency_still_sees_their_own_record(client_for, agency, staff, other_agency):
+    activity = ActivityFactory(organization=agency, recorded_by=staff, title="调出前的学习")
+    mover = UserFactory(agency=other_agency)
+    AttendanceFactory(activity=activity, person=mover)
+    html = client_for(mover).get(reverse("activities:my_record"), {"year": 2022}).content.decode()
+    assert "调出前的学习" in html
