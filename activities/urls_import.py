@@ -1,3 +1,12 @@
+from django.urls import path
+
+from .views import imports
+
 app_name = "imports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", imports.upload, name="upload"),
+    path("<int:pk>/", imports.preview, name="preview"),
+    path("<int:pk>/confirm/", imports.confirm, name="confirm"),
+    path("template/<slug:ledger_type>.csv", imports.blank_template, name="template"),
+]

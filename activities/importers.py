@@ -1,0 +1,913 @@
+"""Importing ledgers: people, activities, rectification items, study points and publicity (DESIGN §7).
+
+One core for every type, used by the `import_ledger` command and by the browser import alike:
+read the file (activities/ledger.py), check EVERY row and collect each problem as (row as the user sees
+it, column header as written, problem), and write nothing unless all rows are good; then write all rows
+in one transaction. Each type knows how to recognise a row it already imported, so importing the same
+file twice adds nothing the second time.
+
+We write our own importer rather than use django-import-export's resources because the hard part here
+is the ledger itself (title rows, bilingual headers with full-width brackets, GB18030, Chinese dates and
+是/否, the zip checks), and matching people by name within one agency; the resource layer would only add
+a second row model around ours.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from studyportal.accounts.models import Organization, Role, User
+from studyportal.accounts.services import organization_create, role_grant
+from studyportal.audit.models import AuditEntry
+from studyportal.audit.services import audit_record_bulk
+
+from .ledger import (
+    CellError,
+    Column,
+    LedgerError,
+    cell_text,
+    parse_bool,
+    parse_date,
+    parse_hours,
+    parse_int,
+    parse_period,
+    parse_year,
+    read_ledger,
+)
+from .models import (
+    KIND_LABEL_ZH,
+    LECTURE_KINDS,
+    Activity,
+    Attendance,
+    ImportBatch,
+    Kind,
+    Publicity,
+    RectificationItem,
+)
+from .models import StudyPoints as Points
+from .services import materials_get_or_create
+from .stats import stats_rebuild
+
+CREATED, UNCHANGED, UPDATED = "created", "unchanged", "updated"
+
+
+@dataclass
+class ImportIssue:
+    row: int | None  # as the user sees it in the file; None for a problem with the file as a whole
+    column: str  # the header as written in the file, "" when no column is to blame
+    message: str
+
+    def __str__(self):
+        if self.row and self.column:
+            return _("Row %(row)s 「%(column)s」: %(problem)s") % {
+                "row": self.row,
+                "column": self.column,
+                "problem": self.message,
+            }
+        if self.row:
+            return _("Row %(row)s: %(problem)s") % {"row": self.row, "problem": self.message}
+        if self.column:
+            return f"「{self.column}」: {self.message}"
+        return self.message
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    cells: list[tuple[str, str]]  # (value as read, problem or "") in header order
+    problems: list[str]
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.problems)
+
+
+@dataclass
+class ImportResult:
+    ledger_type: str
+    dry_run: bool = False
+    headers: list[str] = field(default_factory=list)
+    rows: list[PreviewRow] = field(default_factory=list)
+    errors: list[ImportIssue] = field(default_factory=list)
+    created: int = 0
+    unchanged: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def summary(self) -> str:
+        if self.dry_run:
+            text = _(
+                "Checked %(rows)s rows: %(created)s to add, %(updated)s to update, %(unchanged)s unchanged."
+            )
+        else:
+            text = _(
+                "Imported %(rows)s rows: %(created)s added, %(updated)s updated, %(unchanged)s unchanged."
+            )
+        return text % {
+            "rows": self.created + self.updated + self.unchanged,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+class _Row:
+    """One ledger row being checked: reads cells through parsers and records each problem once."""
+
+    def __init__(self, ledger_row, headers: dict[str, str], columns: dict[str, Column], errors: list):
+        self.number = ledger_row.number
+        self.values = ledger_row.values
+        self.headers = headers
+        self.columns = columns
+        self.errors = errors
+        self.problems: dict[str, list[str]] = defaultdict(list)
+
+    def header(self, key: str) -> str:
+        return self.headers.get(key) or self.columns[key].label
+
+    def error(self, key: str | None, message: str) -> None:
+        self.errors.append(ImportIssue(self.number, self.header(key) if key else "", str(message)))
+        self.problems[key or ""].append(str(message))
+
+    def get(self, key: str, parser=None, *, required=False, max_length=None):
+        """The cell's value, parsed; None when empty (an error when required) or not understood."""
+        raw = self.values.get(key, "")
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if required:
+                self.error(key, _("This cell is empty; it must be filled in."))
+            return None
+        if parser is not None:
+            try:
+                return parser(raw)
+            except CellError as exc:
+                self.error(key, str(exc))
+                return None
+        text = cell_text(raw).strip()
+        if max_length and len(text) > max_length:
+            self.error(key, _("Longer than %(n)s characters.") % {"n": max_length})
+            return None
+        return text
+
+    def preview(self, order: list[str]) -> PreviewRow:
+        cells = [
+            (cell_text(self.values.get(key, "")), "；".join(self.problems.get(key, []))) for key in order
+        ]
+        problems = [message for messages in self.problems.values() for message in messages]
+        return PreviewRow(self.number, cells, problems)
+
+
+def _key(*parts) -> str:
+    """A stable hash of a row's normalized values: the same row from CSV or XLSX gives the same key."""
+    text = json.dumps([str(part) if part is not None else "" for part in parts], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _choice(mapping: dict[str, str], value: str) -> str | None:
+    return mapping.get(re.sub(r"\s+", "", value or "").lower())
+
+
+def _names(text: str) -> list[str]:
+    names = []
+    for name in re.split(r"[、,，;；\n]+", text or ""):
+        name = name.strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+class Importer:
+    """The shared core; a subclass names its columns and says how to check and write one row."""
+
+    ledger_type = ""
+    label = ""
+    columns: list[Column] = []
+
+    def __init__(self, *, organization: Organization, user):
+        self.organization = organization
+        self.agency = organization.agency
+        self.user = user
+
+    def people_by_name(self) -> dict[str, User]:
+        # People who left stay matchable: old ledgers name them.
+        return {person.real_name: person for person in User.objects.filter(agency=self.agency)}
+
+    def prepare(self, ledger) -> None:
+        """Load what the rows are checked against, in a few queries whatever the number of rows."""
+
+    def clean(self, row: _Row):
+        raise NotImplementedError
+
+    def check_together(self, cleaned: list[tuple[_Row, object]]) -> None:
+        """Problems between rows (the same person twice …)."""
+
+    def before_write(self, items: list) -> None:
+        """Load, in a few queries, what `write` compares each row with."""
+
+    def write(self, item) -> str:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        pass
+
+
+# ---------------------------------------------------------------------------- people
+
+
+class PeopleImporter(Importer):
+    ledger_type = "people"
+    label = gettext_lazy("People")
+    columns = [
+        Column("name", ("姓名",), "name", required=True),
+        Column("username", ("用户名", "账号"), "username"),
+        Column("position", ("职务", "职务职级"), "position"),
+        Column("branch", ("党支部", "所在党支部"), "branch"),
+        Column("party_member", ("党员", "是否党员"), "party_member"),
+        Column("leader", ("领导班子", "领导班子成员", "是否领导班子成员"), "leader"),
+    ]
+
+    def prepare(self, ledger):
+        self.people = self.people_by_name()
+        self.default_branch = (
+            self.organization if self.organization.kind == Organization.Kind.BRANCH else None
+        )
+        named = {cell_text(row.values.get("branch", "")).strip() for row in ledger.rows}
+        self.organizations = {org.name: org for org in Organization.objects.filter(name__in=named - {""})}
+        usernames = {cell_text(row.values.get("username", "")).strip() for row in ledger.rows}
+        self.usernames_taken = set(
+            User.objects.filter(username__in=usernames - {""}).values_list("username", flat=True)
+        )
+
+    def clean(self, row):
+        name = row.get("name", required=True, max_length=50)
+        username = row.get("username", max_length=150)
+        if username:
+            try:
+                UnicodeUsernameValidator()(username)
+            except ValidationError:
+                row.error("username", _("A username may hold only letters, digits and @ . + - _"))
+                username = None
+        branch_name = row.get("branch", max_length=100)
+        branch = None
+        if branch_name:
+            branch = self.organizations.get(branch_name)
+            if branch is not None and (
+                branch.kind != Organization.Kind.BRANCH or branch.parent_id != self.agency.pk
+            ):
+                row.error(
+                    "branch", _("「%(name)s」 is the name of another organization.") % {"name": branch_name}
+                )
+        existing = self.people.get(name) if name else None
+        if username and existing is None and username in self.usernames_taken:
+            row.error("username", _("The username %(username)s is taken.") % {"username": username})
+        return {
+            "name": name,
+            "username": username,
+            "position": row.get("position", max_length=100),
+            "branch_name": branch_name,
+            "branch": branch,
+            "is_party_member": row.get("party_member", parse_bool),
+            "is_leader": row.get("leader", parse_bool),
+            "existing": existing,
+        }
+
+    def check_together(self, cleaned):
+        seen_names, seen_usernames = {}, {}
+        for row, item in cleaned:
+            if item["name"] in seen_names:
+                row.error("name", _("Listed twice (also row %(row)s).") % {"row": seen_names[item["name"]]})
+            seen_names.setdefault(item["name"], row.number)
+            if item["username"] and item["username"] in seen_usernames:
+                row.error(
+                    "username",
+                    _("Listed twice (also row %(row)s).") % {"row": seen_usernames[item["username"]]},
+                )
+            seen_usernames.setdefault(item["username"], row.number)
+
+    def before_write(self, items):
+        self.branches = {}
+        self.taken = set()
+
+    def _branch(self, item):
+        if not item["branch_name"]:
+            return None
+        if item["branch"] is not None:
+            return item["branch"]
+        if item["branch_name"] not in self.branches:
+            code = "b" + hashlib.sha1(f"{self.agency.pk}:{item['branch_name']}".encode()).hexdigest()[:10]
+            self.branches[item["branch_name"]] = organization_create(
+                code=f"{self.agency.code}-{code}"[:64],
+                name=item["branch_name"],
+                kind=Organization.Kind.BRANCH,
+                parent=self.agency,
+            )
+        return self.branches[item["branch_name"]]
+
+    def _username(self, name: str) -> str:
+        # No pinyin here: a stable ASCII name from the agency and the person's name.
+        base = "u" + hashlib.sha1(f"{self.agency.pk}:{name}".encode()).hexdigest()[:8]
+        candidate, n = base, 1
+        while candidate in self.taken or User.objects.filter(username=candidate).exists():
+            n += 1
+            candidate = f"{base}-{n}"
+        self.taken.add(candidate)
+        return candidate
+
+    def write(self, item):
+        branch = self._branch(item) or None
+        person = item["existing"]
+        if person is None:
+            person = User(
+                username=item["username"] or self._username(item["name"]),
+                real_name=item["name"],
+                position=item["position"] or "",
+                agency=self.agency,
+                branch=branch or self.default_branch,
+                is_party_member=bool(item["is_party_member"]),
+                is_leader=bool(item["is_leader"]),
+            )
+            # The admin issues an initial password later (DESIGN §3).
+            person.set_unusable_password()
+            person.save()
+            role_grant(user=person, organization=self.agency, role=Role.STAFF)
+            return CREATED
+        changes = {
+            "position": item["position"],
+            "branch": branch,
+            "is_party_member": item["is_party_member"],
+            "is_leader": item["is_leader"],
+        }
+        # An empty cell leaves what the portal knows about an existing person as it is.
+        changed = [
+            name for name, value in changes.items() if value is not None and getattr(person, name) != value
+        ]
+        if not changed:
+            return UNCHANGED
+        for name in changed:
+            setattr(person, name, changes[name])
+        person.save(update_fields=changed)
+        return UPDATED
+
+
+# ---------------------------------------------------------------------------- activities
+
+KIND_ALIASES = {
+    "专题党课": Kind.PARTY_LECTURE,
+    "党课/专题党课": Kind.PARTY_LECTURE,
+    "观看教育片": Kind.FILM_VIEWING,
+    "观影/观看教育片": Kind.FILM_VIEWING,
+    "观看电教片": Kind.FILM_VIEWING,
+    "企业座谈": Kind.ENTERPRISE_SERVICE,
+    "服务企业/企业座谈": Kind.ENTERPRISE_SERVICE,
+    "企业家座谈会": Kind.ENTERPRISE_SERVICE,
+    "中心组学习": Kind.CENTRAL_GROUP_STUDY,
+    "理论学习中心组集中学习": Kind.CENTRAL_GROUP_STUDY,
+    "中心组研讨": Kind.CENTRAL_GROUP_SEMINAR,
+    "支部委员会": Kind.BRANCH_COMMITTEE,
+    "党员大会": Kind.BRANCH_ASSEMBLY,
+    "辅导讲座": Kind.GUEST_LECTURE,
+    "专题讲座": Kind.GUEST_LECTURE,
+    "志愿者服务": Kind.VOLUNTEER_SERVICE,
+}
+KINDS = {
+    **{kind.value: kind for kind in Kind},
+    **{label: kind for kind, label in KIND_LABEL_ZH.items()},
+    **KIND_ALIASES,
+}
+_TITLES = re.compile(r"《([^《》]+)》")
+
+
+class ActivitiesImporter(Importer):
+    ledger_type = "activities"
+    label = gettext_lazy("Activities")
+    columns = [
+        Column("date", ("日期", "时间", "活动日期"), "date", required=True),
+        Column("kind", ("类型", "活动类型"), "kind", required=True),
+        Column("title", ("主题", "活动主题", "学习主题"), "title", required=True),
+        Column("location", ("地点", "活动地点"), "location"),
+        Column("speaker", ("主讲人/领学人", "主讲人", "领学人", "主讲人（领学人）"), "speaker"),
+        Column("attendees", ("参加人员",), "attendees"),
+        Column("headcount", ("参加人数",), "headcount"),
+        Column("hours", ("时长", "学时", "时长(小时)"), "hours"),
+        Column("materials", ("学习内容", "学习材料"), "materials"),
+        Column("notes", ("备注",), "notes"),
+    ]
+
+    def prepare(self, ledger):
+        self.people = self.people_by_name()
+
+    def clean(self, row):
+        kind_text = row.get("kind", required=True)
+        kind = _choice(KINDS, kind_text) if kind_text else None
+        if kind_text and kind is None:
+            row.error(
+                "kind",
+                _("Unknown kind “%(value)s”; use one such as %(examples)s.")
+                % {
+                    "value": kind_text,
+                    "examples": "、".join(list(KIND_LABEL_ZH.values())[:6]),
+                },
+            )
+        item = {
+            "date": row.get("date", parse_date, required=True),
+            "kind": kind,
+            "title": row.get("title", required=True, max_length=200),
+            "location": row.get("location", max_length=200) or "",
+            "hours": row.get("hours", parse_hours),
+            "notes": row.get("notes") or "",
+        }
+        speaker = row.get("speaker", max_length=100) or ""
+        if kind in LECTURE_KINDS and not speaker:
+            row.error("speaker", _("A lecture needs its speaker."))
+        if kind == Kind.FIELD_VISIT and not item["location"]:
+            row.error("location", _("A field visit needs its site."))
+        item["speaker"] = self.people.get(speaker)
+        item["speaker_name"] = "" if item["speaker"] else speaker
+        names = _names(row.get("attendees") or "")
+        unknown = [name for name in names if name not in self.people]
+        if unknown:
+            row.error(
+                "attendees",
+                _("Not among the agency's people: %(names)s. Import or add them first.")
+                % {"names": "、".join(unknown)},
+            )
+        item["attendees"] = [self.people[name] for name in names if name in self.people]
+        headcount = row.get("headcount", parse_int)
+        # 参加人数 counts everyone; those not named in 参加人员 are the outside participants.
+        item["outside_headcount"] = max((headcount or 0) - len(names), 0)
+        materials_text = row.get("materials") or ""
+        titles = list(dict.fromkeys(t.strip() for t in _TITLES.findall(materials_text) if t.strip()))
+        if kind == Kind.FILM_VIEWING and not titles:
+            titles = list(dict.fromkeys(t.strip() for t in _TITLES.findall(item["title"] or "") if t.strip()))
+        leftover = _TITLES.sub("", materials_text).strip(" 、,，;；")
+        if leftover:
+            # Study content written without 《》 is kept, not turned into a book title.
+            item["notes"] = "\n".join(
+                filter(None, [_("Study content: %(text)s") % {"text": leftover}, item["notes"]])
+            )
+        item["materials"] = [t[:200] for t in titles]
+        item["oath_renewed"] = "重温入党誓词" in f"{item['title']}{item['notes']}"
+        item["key"] = _key(
+            self.ledger_type,
+            self.organization.pk,
+            item["date"],
+            kind,
+            item["title"],
+            item["location"],
+            speaker,
+            sorted(names),
+            headcount,
+            item["hours"],
+            item["materials"],
+            item["notes"],
+        )
+        return item
+
+    def before_write(self, items):
+        keys = [item["key"] for item in items]
+        self.seen = set()
+        for start in range(0, len(keys), 500):
+            self.seen |= set(
+                Activity.objects.filter(
+                    organization__path__startswith=self.agency.path, import_key__in=keys[start : start + 500]
+                ).values_list("import_key", flat=True)
+            )
+        self.years = set()
+        self.now = timezone.now()
+
+    def write(self, item):
+        if item["key"] in self.seen:
+            return UNCHANGED
+        self.seen.add(item["key"])
+        speaker = item["speaker"]
+        activity = Activity.objects.create(
+            organization=self.organization,
+            kind=item["kind"],
+            date=item["date"],
+            title=item["title"],
+            location=item["location"],
+            speaker=speaker,
+            speaker_name=item["speaker_name"],
+            given_by_leader=bool(speaker and speaker.is_leader),
+            oath_renewed=item["oath_renewed"] and item["kind"] == Kind.FIELD_VISIT,
+            outside_headcount=item["outside_headcount"],
+            hours=item["hours"],
+            notes=item["notes"],
+            status=Activity.Status.APPROVED,
+            recorded_by=self.user,
+            reviewed_by=self.user,
+            reviewed_at=self.now,
+            submitted_at=self.now,
+            imported=True,
+            import_key=item["key"],
+        )
+        attendance = Attendance.objects.bulk_create(
+            Attendance(activity=activity, person=person, status=Attendance.Status.PRESENT)
+            for person in item["attendees"]
+        )
+        audit_record_bulk(model=Attendance, objects=attendance, action=AuditEntry.Action.CREATE, by=self.user)
+        if item["materials"]:
+            activity.materials.set(materials_get_or_create(item["materials"]))
+        self.years.add(item["date"].year)
+        return CREATED
+
+    def finish(self):
+        for year in sorted(self.years):
+            stats_rebuild(organization=self.agency, year=year)
+
+
+# ---------------------------------------------------------------------------- rectification
+
+CATEGORIES = {
+    **{value: value for value in RectificationItem.Category.values},
+    "理论学习": RectificationItem.Category.THEORY,
+    "宣传舆论": RectificationItem.Category.PUBLICITY,
+    "队伍建设": RectificationItem.Category.TEAM,
+    "作风建设": RectificationItem.Category.STYLE,
+    "其他": RectificationItem.Category.OTHER,
+    "其它": RectificationItem.Category.OTHER,
+}
+STATUSES = {
+    **{value: value for value in RectificationItem.Status.values},
+    "未开始": RectificationItem.Status.NOT_STARTED,
+    "未整改": RectificationItem.Status.NOT_STARTED,
+    "整改中": RectificationItem.Status.IN_PROGRESS,
+    "正在整改": RectificationItem.Status.IN_PROGRESS,
+    "已完成": RectificationItem.Status.DONE,
+    "已整改": RectificationItem.Status.DONE,
+    "已销号": RectificationItem.Status.CLOSED,
+}
+
+
+class RectificationImporter(Importer):
+    ledger_type = "rectification"
+    label = gettext_lazy("Rectification items")
+    columns = [
+        Column("problem", ("问题", "存在问题", "问题描述"), "problem", required=True),
+        Column("category", ("类别", "问题类别"), "category"),
+        Column("measures", ("整改措施",), "measures"),
+        Column("owner", ("责任人",), "owner"),
+        Column("deadline", ("整改时限", "完成时限"), "deadline"),
+        Column("status", ("状态", "整改状态"), "status"),
+        Column("year", ("年度",), "year"),
+    ]
+
+    def prepare(self, ledger):
+        self.people = self.people_by_name()
+
+    def clean(self, row):
+        item = {
+            "problem": row.get("problem", required=True),
+            "measures": row.get("measures") or "",
+            "deadline": row.get("deadline", parse_date),
+            "year": row.get("year", parse_year),
+        }
+        category = row.get("category")
+        item["category"] = _choice(CATEGORIES, category) if category else RectificationItem.Category.OTHER
+        if item["category"] is None:
+            row.error("category", _("Unknown category; use 理论学习, 宣传舆论, 队伍建设, 作风建设 or 其他."))
+        status = row.get("status")
+        item["status"] = _choice(STATUSES, status) if status else RectificationItem.Status.NOT_STARTED
+        if item["status"] is None:
+            row.error("status", _("Unknown status; use 未开始, 整改中, 已完成 or 已销号."))
+        owner = row.get("owner")
+        item["owner"] = self.people.get(owner) if owner else None
+        if owner and item["owner"] is None:
+            row.error(
+                "owner",
+                _("Not among the agency's people: %(names)s. Import or add them first.") % {"names": owner},
+            )
+        if item["year"] is None and "year" not in row.problems:
+            if item["deadline"] is not None:
+                item["year"] = item["deadline"].year
+            else:
+                row.error("year", _("Give the year, or a deadline to take it from."))
+        item["key"] = _key(
+            self.ledger_type,
+            self.agency.pk,
+            item["year"],
+            item["problem"],
+            item["category"],
+            item["measures"],
+            owner,
+            item["deadline"],
+            item["status"],
+        )
+        return item
+
+    def before_write(self, items):
+        self.seen = set(
+            RectificationItem.objects.filter(
+                agency=self.agency, import_key__in=[item["key"] for item in items]
+            ).values_list("import_key", flat=True)
+        )
+
+    def write(self, item):
+        if item["key"] in self.seen:
+            return UNCHANGED
+        self.seen.add(item["key"])
+        closed = item["status"] == RectificationItem.Status.CLOSED
+        RectificationItem.objects.create(
+            agency=self.agency,
+            year=item["year"],
+            problem=item["problem"],
+            category=item["category"],
+            measures=item["measures"],
+            owner=item["owner"],
+            deadline=item["deadline"],
+            status=item["status"],
+            closed_by=self.user if closed else None,
+            closed_at=timezone.now() if closed else None,
+            created_by=self.user,
+            imported=True,
+            import_key=item["key"],
+        )
+        return CREATED
+
+
+# ---------------------------------------------------------------------------- study points
+
+
+class PointsImporter(Importer):
+    ledger_type = "points"
+    label = gettext_lazy("Study points")
+    columns = [
+        Column("name", ("姓名",), "name", required=True),
+        Column("period", ("期间", "月份", "年度"), "period", required=True),
+        Column("platform", ("平台", "学习平台"), "platform"),
+        Column("points", ("积分", "学习积分", "总积分"), "points", required=True),
+    ]
+
+    def prepare(self, ledger):
+        self.people = self.people_by_name()
+
+    def clean(self, row):
+        name = row.get("name", required=True)
+        person = self.people.get(name) if name else None
+        if name and person is None:
+            row.error(
+                "name",
+                _("Not among the agency's people: %(names)s. Import or add them first.") % {"names": name},
+            )
+        period = row.get("period", parse_period, required=True)
+        year, month = period if period else (None, None)
+        return {
+            "person": person,
+            "year": year,
+            "month": month,
+            "platform": row.get("platform", max_length=50) or "学习强国",
+            "points": row.get("points", parse_int, required=True),
+        }
+
+    def check_together(self, cleaned):
+        seen = {}
+        for row, item in cleaned:
+            if item["person"] is None or item["year"] is None:
+                continue
+            key = (item["person"].pk, item["year"], item["month"], item["platform"])
+            if key in seen:
+                row.error("period", _("Listed twice (also row %(row)s).") % {"row": seen[key]})
+            seen.setdefault(key, row.number)
+
+    def before_write(self, items):
+        years = {item["year"] for item in items}
+        self.existing = {
+            (points.person_id, points.year, points.month, points.platform): points
+            for points in Points.objects.filter(person__agency=self.agency, year__in=years)
+        }
+
+    def write(self, item):
+        key = (item["person"].pk, item["year"], item["month"], item["platform"])
+        points = self.existing.get(key)
+        if points is None:
+            Points.objects.create(
+                person=item["person"],
+                year=item["year"],
+                month=item["month"],
+                platform=item["platform"],
+                points=item["points"],
+                imported=True,
+            )
+            return CREATED
+        if points.points == item["points"]:
+            return UNCHANGED
+        points.points = item["points"]
+        points.save(update_fields=["points"])
+        return UPDATED
+
+
+# ---------------------------------------------------------------------------- publicity
+
+LEVELS = {
+    **{value: value for value in Publicity.Level.values},
+    "中央": Publicity.Level.CENTRAL,
+    "中央级": Publicity.Level.CENTRAL,
+    "国家级": Publicity.Level.CENTRAL,
+    "省级": Publicity.Level.PROVINCIAL,
+    "省": Publicity.Level.PROVINCIAL,
+    "市级": Publicity.Level.MUNICIPAL,
+    "市": Publicity.Level.MUNICIPAL,
+    "县级": Publicity.Level.COUNTY,
+    "县": Publicity.Level.COUNTY,
+    "本单位": Publicity.Level.OWN,
+    "本单位新媒体": Publicity.Level.OWN,
+}
+FORMS = {
+    **{value: value for value in Publicity.Form.values},
+    "文章": Publicity.Form.ARTICLE,
+    "稿件": Publicity.Form.ARTICLE,
+    "信息": Publicity.Form.ARTICLE,
+    "视频": Publicity.Form.VIDEO,
+    "新媒体": Publicity.Form.POST,
+    "推文": Publicity.Form.POST,
+    "新媒体推文": Publicity.Form.POST,
+}
+
+
+class PublicityImporter(Importer):
+    ledger_type = "publicity"
+    label = gettext_lazy("Publicity placements")
+    columns = [
+        Column("date", ("日期", "刊发日期", "发布日期"), "date", required=True),
+        Column("title", ("标题", "稿件标题"), "title", required=True),
+        Column("outlet", ("媒体", "刊发媒体", "发布媒体"), "outlet", required=True),
+        Column("level", ("级别", "媒体级别"), "level", required=True),
+        Column("form", ("形式",), "kind"),
+        Column("link", ("链接",), "link"),
+    ]
+
+    def clean(self, row):
+        level = row.get("level", required=True)
+        form = row.get("form")
+        item = {
+            "date": row.get("date", parse_date, required=True),
+            "title": row.get("title", required=True, max_length=200),
+            "outlet": row.get("outlet", required=True, max_length=100),
+            "level": _choice(LEVELS, level) if level else None,
+            "form": _choice(FORMS, form) if form else Publicity.Form.ARTICLE,
+            "link": row.get("link", max_length=500) or "",
+        }
+        if level and item["level"] is None:
+            row.error("level", _("Unknown level; use 中央, 省级, 市级, 县级 or 本单位."))
+        if item["form"] is None:
+            row.error("form", _("Unknown form; use 文章, 视频 or 新媒体."))
+        return item
+
+    def before_write(self, items):
+        dates = {item["date"] for item in items}
+        self.existing = {
+            (placement.date, placement.title, placement.outlet): placement
+            for placement in Publicity.objects.filter(agency=self.agency, date__in=dates)
+        }
+
+    def write(self, item):
+        key = (item["date"], item["title"], item["outlet"])
+        placement = self.existing.get(key)
+        if placement is None:
+            self.existing[key] = Publicity.objects.create(
+                agency=self.agency,
+                date=item["date"],
+                title=item["title"],
+                outlet=item["outlet"],
+                level=item["level"],
+                form=item["form"],
+                link=item["link"],
+                created_by=self.user,
+                imported=True,
+            )
+            return CREATED
+        wanted = {"level": item["level"], "form": item["form"], "link": item["link"] or placement.link}
+        changed = [name for name, value in wanted.items() if getattr(placement, name) != value]
+        if not changed:
+            return UNCHANGED
+        for name in changed:
+            setattr(placement, name, wanted[name])
+        placement.save(update_fields=changed)
+        return UPDATED
+
+
+IMPORTERS: dict[str, type[Importer]] = {
+    importer.ledger_type: importer
+    for importer in (
+        ActivitiesImporter,
+        PeopleImporter,
+        RectificationImporter,
+        PointsImporter,
+        PublicityImporter,
+    )
+}
+
+
+class OrganizationNotFound(LookupError):
+    pass
+
+
+def find_organization(text: str, queryset=None) -> Organization:
+    """An agency or branch by its code or full name (as `--org` and ledgers give it)."""
+    text = (text or "").strip()
+    queryset = Organization.objects.all() if queryset is None else queryset
+    organization = queryset.filter(Q(code=text) | Q(name=text)).first()
+    if organization is None:
+        raise OrganizationNotFound(_("No organization with the code or name “%(org)s”.") % {"org": text})
+    return organization
+
+
+def ledger_import(
+    *, ledger_type: str, data: bytes, filename: str, organization: Organization, user, dry_run: bool = False
+) -> ImportResult:
+    """Check every row of the file; unless one is bad, write them all (or, for a dry run, only count)."""
+    importer = IMPORTERS[ledger_type](organization=organization, user=user)
+    result = ImportResult(ledger_type=ledger_type, dry_run=dry_run)
+    if importer.agency is None:
+        result.errors.append(ImportIssue(None, "", _("Choose an agency or one of its Party branches.")))
+        return result
+    try:
+        ledger = read_ledger(data, filename, importer.columns)
+    except LedgerError as exc:
+        result.errors.append(ImportIssue(exc.row, exc.column, exc.message))
+        return result
+    order = [column.key for column in ledger.columns]
+    result.headers = [ledger.headers[key] for key in order]
+    columns = {column.key: column for column in importer.columns}
+    importer.prepare(ledger)
+    cleaned = []
+    for ledger_row in ledger.rows:
+        row = _Row(ledger_row, ledger.headers, columns, result.errors)
+        cleaned.append((row, importer.clean(row)))
+    importer.check_together(cleaned)
+    result.rows = [row.preview(order) for row, _item in cleaned]
+    result.errors.sort(key=lambda issue: issue.row or 0)
+    if not cleaned:
+        result.errors.append(ImportIssue(None, "", _("The file has no rows below the header row.")))
+    if result.errors:
+        return result
+    items = [item for _row, item in cleaned]
+    with transaction.atomic():
+        importer.before_write(items)
+        for item in items:
+            outcome = importer.write(item)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+        importer.finish()
+        if dry_run:
+            # The counts come from doing the work; rolling it back leaves the database as it was.
+            transaction.set_rollback(True)
+    return result
+
+
+# ---------------------------------------------------------------------------- browser uploads
+
+
+@transaction.atomic
+def import_batch_create(*, organization: Organization, ledger_type: str, filename: str, data: bytes, by):
+    """Keep an upload for its preview and confirmation; the user's stale uploads are dropped."""
+    ImportBatch.objects.filter(created_by=by).filter(
+        Q(imported_at__isnull=False) | Q(created_at__lt=timezone.now() - datetime.timedelta(days=1))
+    ).delete()
+    return ImportBatch.objects.create(
+        organization=organization, ledger_type=ledger_type, filename=filename[:255], data=data, created_by=by
+    )
+
+
+def import_batch_check(*, batch) -> ImportResult:
+    return ledger_import(
+        ledger_type=batch.ledger_type,
+        data=bytes(batch.data),
+        filename=batch.filename,
+        organization=batch.organization,
+        user=batch.created_by,
+        dry_run=True,
+    )
+
+
+@transaction.atomic
+def import_batch_confirm(*, batch, by) -> ImportResult | None:
+    """Import a previewed upload; None when it was imported already (a second click, another tab)."""
+    batch = ImportBatch.objects.select_for_update().select_related("organization").get(pk=batch.pk)
+    if batch.imported_at is not None:
+        return None
+    result = ledger_import(
+        ledger_type=batch.ledger_type,
+        data=bytes(batch.data),
+        filename=batch.filename,
+        organization=batch.organization,
+        user=by,
+    )
+    if result.ok:
+        batch.imported_at = timezone.now()
+        batch.data = b""
+        batch.save(update_fields=["imported_at", "data"])
+    return result

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from studyportal.accounts.models import Organization
+
+
+class ImportBatch(models.Model):
+    """An uploaded ledger kept between the preview and the confirmation.
+
+    The file lives in the database, not on local disk, so that the confirming request may be served
+    by another process than the one that took the upload.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    ledger_type = models.CharField(_("ledger type"), max_length=32)
+    filename = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+
+    def __str__(self):
+        return self.filename

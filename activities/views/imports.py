@@ -1,0 +1,158 @@
+"""Importing a ledger in the browser: upload → preview of every row with its problems → confirm.
+
+A recorder (or higher) of an agency imports for it; people lists only an administrator, since they
+make accounts. The upload is kept in the database between preview and confirmation (ImportBatch), so
+any process may serve the confirming request. The command `import_ledger` runs the same importer.
+"""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from studyportal.accounts.models import Organization, Role
+from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths, scope_q
+
+from ..importers import IMPORTERS, import_batch_check, import_batch_confirm, import_batch_create
+from ..ledger import MAX_FILE_BYTES
+from ..models import ImportBatch
+
+IMPORTABLE_KINDS = (Organization.Kind.AGENCY, Organization.Kind.BRANCH)
+
+
+class ImportForm(forms.Form):
+    ledger_type = forms.ChoiceField(label=gettext_lazy("Ledger type"))
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=gettext_lazy("Organization")
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Ledger file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.xls"}),
+        help_text=gettext_lazy("CSV (UTF-8 or GB18030), .xlsx or .xls, at most 10 MB."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["ledger_type"].choices = [(key, importer.label) for key, importer in IMPORTERS.items()]
+        organizations = orgs_visible_to(user, Role.RECORDER).filter(kind__in=IMPORTABLE_KINDS)
+        self.fields["organization"].queryset = organizations
+        if user.agency_id and not self.is_bound:
+            self.fields["organization"].initial = user.agency_id
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB; split the ledger into smaller files.")
+                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        organization = cleaned.get("organization")
+        # A people list makes login accounts: that is the administrator's job (DESIGN §1).
+        people = cleaned.get("ledger_type") == "people"
+        if people and organization is not None and not has_role(self.user, organization, Role.ADMIN):
+            self.add_error("ledger_type", _("Only an administrator may import a list of people."))
+        return cleaned
+
+
+def _require_recorder(user):
+    if not scope_paths(user, Role.RECORDER):
+        raise PermissionDenied
+
+
+def _check_posted_organization(request):
+    """Another agency's organization is a 404, one seen with too low a role a 403, as everywhere."""
+    value = request.POST.get("organization", "")
+    if not value.isdigit():
+        return
+    organization = get_object_or_404(orgs_visible_to(request.user), pk=int(value))
+    if not has_role(request.user, organization, Role.RECORDER):
+        raise PermissionDenied
+
+
+def _batch_for(request, pk) -> ImportBatch:
+    batches = ImportBatch.objects.filter(
+        scope_q(request.user, "organization", Role.RECORDER), created_by=request.user
+    ).select_related("organization", "created_by")
+    return get_object_or_404(batches, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    _require_recorder(request.user)
+    if request.method == "POST":
+        _check_posted_organization(request)
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            batch = import_batch_create(
+                organization=form.cleaned_data["organization"],
+                ledger_type=form.cleaned_data["ledger_type"],
+                filename=upload.name,
+                data=upload.read(),
+                by=request.user,
+            )
+            return redirect("imports:preview", pk=batch.pk)
+    else:
+        form = ImportForm(user=request.user)
+    templates = [
+        {"key": key, "label": importer.label, "columns": [column.label for column in importer.columns]}
+        for key, importer in IMPORTERS.items()
+    ]
+    return render(request, "activities/import_upload.html", {"form": form, "templates": templates})
+
+
+def _render_preview(request, batch, result, status=200):
+    context = {"batch": batch, "result": result, "type_label": IMPORTERS[batch.ledger_type].label}
+    return render(request, "activities/import_preview.html", context, status=status)
+
+
+@login_required
+@require_GET
+def preview(request, pk):
+    batch = _batch_for(request, pk)
+    if batch.imported_at is not None:
+        messages.info(request, _("This file has been imported already."))
+        return redirect("imports:upload")
+    return _render_preview(request, batch, import_batch_check(batch=batch))
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    batch = _batch_for(request, pk)
+    result = import_batch_confirm(batch=batch, by=request.user)
+    if result is None:
+        messages.info(request, _("This file has been imported already."))
+        return redirect("imports:upload")
+    if not result.ok:
+        return _render_preview(request, batch, result, status=422)
+    messages.success(request, result.summary)
+    return redirect("imports:upload")
+
+
+@login_required
+@require_GET
+def blank_template(request, ledger_type):
+    _require_recorder(request.user)
+    importer = IMPORTERS.get(ledger_type)
+    if importer is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ledger-{ledger_type}.csv"'
+    # The BOM makes Excel and WPS open the UTF-8 file with its Chinese headers intact.
+    response.write("\ufeff")
+    csv.writer(response).writerow([column.label for column in importer.columns])
+    return response
