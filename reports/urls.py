@@ -1,3 +1,15 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:year>/", views.summary, name="summary"),
+    path("<int:year>/sections/<slug:key>/", views.section, name="section"),
+    path("<int:year>/sections/<slug:key>/edit/", views.section_edit, name="section_edit"),
+    path("<int:year>/sections/<slug:key>/regenerate/", views.section_regenerate, name="section_regenerate"),
+    path("<int:year>/finalize/", views.finalize, name="finalize"),
+    path("<int:year>/reopen/", views.reopen, name="reopen"),
+]

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from activities.demo import seed_records
 from studyportal.accounts.demo import DEMO_PASSWORD, seed_organizations_and_people
 
 
@@ -9,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         seeded = seed_organizations_and_people()
+        seed_records(orgs=seeded["orgs"], people=seeded["people"])
         self.stdout.write(
             _(
                 "Demo data ready: %(orgs)d organizations, %(people)d people. Accounts staff, recorder, "

@@ -1,0 +1,77 @@
+"""The stored, editable draft of an agency's annual summary.
+
+A summary that nobody has touched is not stored: the page shows freshly generated text. The first edit
+(or regeneration, or finalization) stores every section, keeping beside the text the generated text it
+started from, so the page can tell when the records have changed since.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from studyportal.accounts.models import Organization
+
+
+class Summary(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FINAL = "final", _("Final")
+
+    agency = models.ForeignKey(
+        Organization, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="summaries"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # Kept at finalization so that a final summary reads as it was exported, even if the agency is renamed.
+    final_title = models.CharField(_("title"), max_length=200, blank=True)
+    finalized_at = models.DateTimeField(_("finalized at"), null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finalized by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("annual summary")
+        verbose_name_plural = _("annual summaries")
+        ordering = ["-year", "agency__path"]
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="unique_summary_per_year")]
+
+    def __str__(self):
+        return f"{self.agency} {self.year}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+
+class SummarySection(models.Model):
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(_("section"), max_length=32)
+    heading = models.CharField(_("heading"), max_length=200, blank=True)
+    text = models.TextField(_("text"))
+    # The text as generated when the records were last read; compared with a fresh generation.
+    generated_text = models.TextField(_("generated text"))
+    edited = models.BooleanField(_("edited by hand"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("summary section")
+        verbose_name_plural = _("summary sections")
+        constraints = [models.UniqueConstraint(fields=["summary", "key"], name="unique_summary_section")]
+
+    def __str__(self):
+        return f"{self.summary} · {self.key}"

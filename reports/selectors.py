@@ -1,0 +1,176 @@
+"""What the annual summary reads: aggregates over an agency's approved records of one year.
+
+`summary_data` runs a fixed number of queries whatever the size of the year (the counts and sums are
+done by the database; only the rows the text names — lectures, visits, films, practice — are fetched).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Sum
+from django.utils import translation
+
+from activities.models import (
+    KIND_GROUP,
+    Activity,
+    Attendance,
+    Group,
+    Kind,
+    PlanItem,
+    Publicity,
+    RectificationItem,
+    StudyPlan,
+    StudyPoints,
+)
+from activities.norms import norm_gaps
+from studyportal.accounts.models import Organization
+
+# The rows the text names one by one; everything else is only counted.
+NAMED_KINDS = [
+    Kind.PARTY_LECTURE,
+    Kind.GUEST_LECTURE,
+    Kind.FIELD_VISIT,
+    Kind.FILM_VIEWING,
+    Kind.VOLUNTEER_SERVICE,
+    Kind.HOUSEHOLD_VISIT,
+    Kind.ENTERPRISE_SERVICE,
+]
+
+# The low-points indicator is about the national study app; other platforms keep other scales.
+POINTS_PLATFORM = "学习强国"
+
+
+@dataclass
+class Turnout:
+    present: int = 0
+    total: int = 0
+
+
+@dataclass
+class SummaryData:
+    agency: Organization
+    year: int
+    kind_counts: dict[str, int] = field(default_factory=dict)
+    # group code → present / all attendance rows of that group's activities
+    attendance: dict[str, Turnout] = field(default_factory=dict)
+    named: list[Activity] = field(default_factory=list)
+    # activity id → titles of its materials, and the kind of each activity having materials
+    materials: dict[int, list[str]] = field(default_factory=dict)
+    # distinct titles studied in leading-study sessions, in the order they were first studied
+    leading_titles: list[str] = field(default_factory=list)
+    plan_title: str = ""
+    next_plan_items: list[PlanItem] = field(default_factory=list)
+    open_items: list[RectificationItem] = field(default_factory=list)
+    points_threshold: int | None = None
+    points_people: int = 0
+    low_points_people: int = 0
+    publicity_counts: dict[str, int] = field(default_factory=dict)
+    norm_gaps: list[str] = field(default_factory=list)
+
+    def count(self, *kinds) -> int:
+        return sum(self.kind_counts.get(kind, 0) for kind in kinds)
+
+    def named_of(self, *kinds) -> list[Activity]:
+        return [activity for activity in self.named if activity.kind in kinds]
+
+
+def approved_activities(*, agency: Organization, year: int):
+    """The approved, non-deleted activities of the agency and its branches in the year."""
+    return (
+        Activity.objects.alive().approved().of_year(year).filter(organization__path__startswith=agency.path)
+    )
+
+
+def _norm_gaps(*, organization, year) -> list[str]:
+    # The summary is the agency's Chinese document whatever language the reader's interface uses.
+    with translation.override("zh-hans"):
+        return [str(gap.message) for gap in norm_gaps(organization=organization, year=year)]
+
+
+def summary_data(*, agency: Organization, year: int) -> SummaryData:
+    data = SummaryData(agency=agency, year=year)
+    activities = approved_activities(agency=agency, year=year)
+
+    # 1: count per kind
+    for row in activities.values("kind").annotate(n=Count("id")).order_by():
+        data.kind_counts[row["kind"]] = row["n"]
+
+    # 2: attendance per kind and status, folded into groups
+    rows = (
+        Attendance.objects.filter(activity__in=activities)
+        .values("activity__kind", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        group = KIND_GROUP.get(row["activity__kind"])
+        if group is None:
+            continue
+        figures = data.attendance.setdefault(group, Turnout())
+        figures.total += row["n"]
+        if row["status"] == Attendance.Status.PRESENT:
+            figures.present += row["n"]
+
+    # 3: the named activities with their speakers
+    data.named = list(
+        activities.filter(kind__in=NAMED_KINDS).select_related("speaker").order_by("date", "id")
+    )
+
+    # 4: every material link of the year, in study order
+    links = (
+        Activity.materials.through.objects.filter(activity__in=activities)
+        .values_list("activity_id", "activity__kind", "studymaterial__title")
+        .order_by("activity__date", "activity_id", "studymaterial__title")
+    )
+    for activity_id, kind, title in links:
+        data.materials.setdefault(activity_id, []).append(title)
+        if KIND_GROUP.get(kind) == Group.LEADING and title not in data.leading_titles:
+            data.leading_titles.append(title)
+
+    # 5: this year's plan title
+    data.plan_title = (
+        StudyPlan.objects.filter(agency=agency, year=year).values_list("title", flat=True).first() or ""
+    )
+
+    # 6: next year's planned work that says what will be done
+    data.next_plan_items = list(
+        PlanItem.objects.filter(plan__agency=agency, plan__year=year + 1)
+        .exclude(measures="")
+        .order_by(F("month").asc(nulls_first=True), "id")
+    )
+
+    # 7: the year's unresolved rectification items
+    data.open_items = list(
+        RectificationItem.objects.filter(
+            agency=agency, year=year, deleted_at__isnull=True, status__in=RectificationItem.OPEN_STATUSES
+        )
+        .select_related("owner")
+        .order_by("id")
+    )
+
+    # 8: yearly points per member (a yearly figure wins over the sum of monthly ones)
+    data.points_threshold = agency.low_points_threshold
+    yearly: dict[int, int] = {}
+    monthly: dict[int, int] = {}
+    rows = (
+        StudyPoints.objects.filter(
+            person__agency=agency, person__is_party_member=True, year=year, platform=POINTS_PLATFORM
+        )
+        .values("person_id", "month")
+        .annotate(total=Sum("points"))
+        .order_by()
+    )
+    for row in rows:
+        target = yearly if row["month"] is None else monthly
+        target[row["person_id"]] = target.get(row["person_id"], 0) + row["total"]
+    totals = {**monthly, **yearly}
+    data.points_people = len(totals)
+    if data.points_threshold is not None:
+        data.low_points_people = sum(1 for total in totals.values() if total < data.points_threshold)
+
+    # 9: publicity placements per level
+    placements = Publicity.objects.filter(agency=agency, date__year=year)
+    for row in placements.values("level").annotate(n=Count("id")).order_by():
+        data.publicity_counts[row["level"]] = row["n"]
+
+    data.norm_gaps = _norm_gaps(organization=agency, year=year)
+    return data
