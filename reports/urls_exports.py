@@ -1,3 +1,13 @@
+from django.urls import path
+
+from . import views_exports as views
+
 app_name = "exports"
 
-urlpatterns = []
+urlpatterns = [
+    path("<int:year>/export.docx", views.docx, name="docx"),
+    path("<int:year>/export.xlsx", views.xlsx, name="xlsx"),
+    path("<int:year>/export.md", views.markdown, name="markdown"),
+    path("<int:year>/export.html", views.html, name="html"),
+    path("<int:year>/print/", views.print_view, name="print"),
+]

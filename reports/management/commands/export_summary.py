@@ -1,0 +1,48 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from reports import services
+from reports.exporters.docx import document_to_docx
+from reports.exporters.html import document_to_html
+from reports.exporters.markdown import document_to_markdown
+from reports.exporters.xlsx import ledger_workbook
+from studyportal.accounts.models import Organization
+
+SUMMARY_FORMATS = {
+    "docx": document_to_docx,
+    "md": lambda document: document_to_markdown(document).encode("utf-8"),
+    "html": lambda document: document_to_html(document).encode("utf-8"),
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Writes an agency's annual summary (docx, md, html) or the year's ledgers of an organization "
+        "and everything under it (xlsx) to a file."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--org", required=True, help="code or full name of the organization")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--format", required=True, choices=["docx", "xlsx", "md", "html"])
+        parser.add_argument("--output", required=True, help="file to write")
+
+    def handle(self, *args, org, year, output, **options):
+        fmt = options["format"]
+        organization = Organization.objects.filter(Q(code=org) | Q(name=org)).first()
+        if organization is None:
+            raise CommandError(_("No organization has the code or name “%(org)s”.") % {"org": org})
+        if fmt == "xlsx":
+            with open(output, "wb") as stream:
+                ledger_workbook(organizations=organization.subtree(), year=year, stream=stream)
+        else:
+            if organization.kind != Organization.Kind.AGENCY:
+                raise CommandError(
+                    _("“%(org)s” is not an agency; the annual summary is written per agency.")
+                    % {"org": organization.name}
+                )
+            document = services.summary_document(agency=organization, year=year)
+            with open(output, "wb") as stream:
+                stream.write(SUMMARY_FORMATS[fmt](document))
+        self.stdout.write(_("Written: %(output)s") % {"output": output})
