@@ -15,7 +15,10 @@ def home(request):
         .select_related("organization")
         .order_by("organization__path")
     )
-    return render(request, "home.html", {"assignments": assignments})
+    # What waits for each role (reports/dashboard.py); imported here to keep accounts free of app imports.
+    from reports.dashboard import home_panels
+
+    return render(request, "home.html", {"assignments": assignments, "panels": home_panels(request.user)})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -1,0 +1,461 @@
+"""The secretary's dashboard, the committee's overview (page and XLSX), and in-place review."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from activities.models import Activity, Group, Kind, RectificationItem
+from activities.services import ActivityError, activity_approve, activity_return
+from reports.models import Summary
+from studyportal.accounts.models import Organization, Role
+from studyportal.accounts.scoping import has_role, orgs_visible_to
+from studyportal.spreadsheet import safe_row
+
+from . import dashboard as selectors
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _year(request) -> int:
+    """?year=, or this year when absent or not a sensible year."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if MIN_YEAR <= year <= MAX_YEAR else timezone.localdate().year
+
+
+def _overview_url(year: int) -> str:
+    return f"{reverse('dashboard:overview')}?{urlencode({'year': year})}"
+
+
+def _chart_labels() -> dict:
+    return {
+        "months": [str(MONTHS[m]) for m in selectors.MONTHS],
+        "groups": {group: str(label) for group, label in Group.choices},
+        "rectification": {status: str(label) for status, label in RectificationItem.Status.choices},
+        "activities": _("Activities"),
+        "attendance": _("Attendance rate (%)"),
+        "items": _("Items"),
+    }
+
+
+@login_required
+@require_GET
+def index(request):
+    user = request.user
+    year = _year(request)
+    code = request.GET.get("org", "").strip()
+    if code:
+        # Outside the user's scope the organization does not exist for them: 404, not 403.
+        organization = get_object_or_404(orgs_visible_to(user), code=code)
+        if organization.kind == Organization.Kind.COMMITTEE:
+            if not selectors.can_see_overview(user):
+                raise PermissionDenied
+            return redirect(_overview_url(year))
+        if not has_role(user, organization, Role.SECRETARY):
+            raise PermissionDenied
+    else:
+        own = user.agency
+        if (own is None or own.kind == Organization.Kind.COMMITTEE) and selectors.can_see_overview(user):
+            return redirect(_overview_url(year))
+        organization = selectors.default_dashboard_organization(user)
+        if organization is None:
+            raise PermissionDenied
+
+    data = selectors.dashboard(user, organization=organization, year=year)
+    years = sorted(set(data.years) | {year, timezone.localdate().year}, reverse=True)
+    chart = data.chart_data()
+    chart["labels"] = _chart_labels()
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "data": data,
+            "year": year,
+            "years": years,
+            "months": selectors.MONTHS,
+            "organization": organization,
+            "organizations": selectors.dashboard_organizations(user).order_by("path"),
+            "chart": chart,
+            "low_rate": f"{selectors.LOW_ATTENDANCE_RATE * 100:.0f}%",
+            "can_overview": selectors.can_see_overview(user),
+            **_dashboard_links(data),
+        },
+    )
+
+
+def _url(name: str, **params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value is not None})
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def _dashboard_links(data: selectors.Dashboard) -> dict:
+    """The figures, table rows and links of the page: every figure leads to the list it counts."""
+    year, org, agency, stats = data.year, data.organization, data.agency, data.stats
+    approved = {"year": year, "organization": org.pk, "status": Activity.Status.APPROVED}
+
+    def activities(**params):
+        return _url("activities:list", **{**approved, **params})
+
+    def rectification(**params):
+        return _url("tracking:rectification_list", year=year, **params)
+
+    group_labels = dict(Group.choices)
+    status_labels = dict(RectificationItem.Status.choices)
+    rect = data.rectification
+    figures = [
+        {
+            "id": "activities",
+            "label": _("Approved activities"),
+            "value": stats.activities,
+            "url": activities(),
+        },
+    ]
+    for group in selectors.GROUPS:
+        planned = data.planned.get(group, 0)
+        figures.append(
+            {
+                "id": f"group-{group}",
+                "label": group_labels[group],
+                "value": stats.by_group[group],
+                "url": activities(group=group),
+                "note": _("planned: %(n)d") % {"n": planned} if data.planned_total else _("no plan yet"),
+                "alert": stats.by_group[group] < planned,
+            }
+        )
+    figures += [
+        {
+            "id": "central-group",
+            "label": _("Central group sessions"),
+            "value": stats.central_group_sessions,
+            "note": _("norm: %(n)d a year") % {"n": data.central_group_norm},
+            "alert": stats.central_group_sessions < data.central_group_norm,
+            "parts": [
+                {"label": Kind(kind).label, "value": stats.by_kind.get(kind, 0), "url": activities(kind=kind)}
+                for kind in (Kind.CENTRAL_GROUP_STUDY, Kind.CENTRAL_GROUP_SEMINAR)
+            ],
+        },
+        {
+            "id": "leader-lectures",
+            "label": _("Lectures given by leaders"),
+            "value": stats.leader_lectures,
+            "parts": [
+                {"label": Kind(kind).label, "value": stats.by_kind.get(kind, 0), "url": activities(kind=kind)}
+                for kind in (Kind.PARTY_LECTURE, Kind.GUEST_LECTURE)
+            ],
+        },
+        {
+            "id": "field-visits",
+            "label": Kind.FIELD_VISIT.label,
+            "value": stats.field_visits,
+            "url": activities(kind=Kind.FIELD_VISIT),
+        },
+        {
+            "id": "practice",
+            "label": _("Practice activities"),
+            "value": stats.practice_activities,
+            "url": activities(group=Group.PRACTICE),
+            "note": _("%(households)d households, %(enterprises)d enterprises reached")
+            % {"households": stats.households, "enterprises": stats.enterprises},
+        },
+        {
+            "id": "attendance",
+            "label": _("Attendance rate"),
+            "value": selectors.percent(stats.attendance_rate),
+            "url": activities(),
+            "note": _("%(present)d present of %(invited)d expected")
+            % {"present": stats.present, "invited": stats.invited},
+        },
+        {
+            "id": "low-points",
+            "label": _("Members under the study-points threshold"),
+            "value": len(data.low_points),
+            "url": _url("tracking:points", org=agency.code, year=year),
+            "note": _("threshold: %(n)d") % {"n": agency.low_points_threshold}
+            if agency.low_points_threshold is not None
+            else _("no threshold set"),
+            "alert": bool(data.low_points),
+        },
+        {
+            "id": "rectification-open",
+            "label": _("Rectification items open"),
+            "value": rect.open,
+            "parts": [
+                {"label": status_labels[s], "value": rect.by_status[s], "url": rectification(status=s)}
+                for s in RectificationItem.OPEN_STATUSES
+            ],
+        },
+        {
+            "id": "rectification-overdue",
+            "label": _("Rectification items overdue"),
+            "value": rect.overdue,
+            "url": rectification(overdue="1"),
+            "alert": bool(rect.overdue),
+        },
+        {
+            "id": "rectification-closed",
+            "label": _("Rectification items completed"),
+            "value": rect.closed,
+            "parts": [
+                {"label": status_labels[s], "value": rect.by_status[s], "url": rectification(status=s)}
+                for s in (RectificationItem.Status.DONE, RectificationItem.Status.CLOSED)
+            ],
+        },
+        {
+            "id": "awaiting-review",
+            "label": _("Records awaiting review"),
+            "value": data.awaiting_review,
+            "url": _url("activities:list", organization=org.pk, status=Activity.Status.SUBMITTED),
+            "alert": bool(data.awaiting_review),
+        },
+        {
+            "id": "incomplete",
+            "label": _("Records to complete"),
+            "value": len(data.incomplete),
+            "url": "#incomplete",
+            "alert": bool(data.incomplete),
+        },
+        {
+            "id": "norm-gaps",
+            "label": _("Norm gaps so far"),
+            "value": data.norm_gap_count,
+            "url": "#norms",
+            "alert": bool(data.norm_gap_count),
+        },
+    ]
+    month_group_rows = [
+        {
+            "label": group_labels[group],
+            "values": [month.by_group[group] for month in stats.months],
+            "total": stats.by_group[group],
+        }
+        for group in selectors.GROUPS
+    ]
+    rectification_rows = [
+        {"label": status_labels[s], "value": rect.by_status[s], "url": rectification(status=s)}
+        for s in RectificationItem.Status.values
+    ] + [{"label": _("Overdue"), "value": rect.overdue, "url": rectification(overdue="1")}]
+    plan_rows = [
+        {
+            "label": group_labels[group],
+            "done": stats.by_group[group],
+            "planned": data.planned.get(group, 0),
+            "behind": stats.by_group[group] < data.planned.get(group, 0),
+            "url": activities(group=group),
+        }
+        for group in selectors.GROUPS
+    ]
+    low_attendance_rows = [
+        {
+            "name": person.name,
+            "position": person.position,
+            "present": person.present,
+            "on_leave": person.on_leave,
+            "absent": person.absent,
+            "rate_display": selectors.percent(person.rate),
+            "url": activities(person=person.person_id),
+        }
+        for person in data.low_attendance
+    ]
+    return {
+        "figures": figures,
+        "month_group_rows": month_group_rows,
+        "attendance_cells": [selectors.percent(month.attendance_rate) for month in stats.months],
+        "rectification_rows": rectification_rows,
+        "plan_rows": plan_rows,
+        "low_attendance_rows": low_attendance_rows,
+        "queue_url": _url("activities:list", organization=org.pk, status=Activity.Status.SUBMITTED),
+        "norms_url": _url("tracking:norms", org=org.code, year=year),
+        "plans_url": _url("tracking:plans", org=agency.code, year=year),
+    }
+
+
+def _queue_row(request, activity, *, message="", done=False):
+    if not request.headers.get("HX-Request"):
+        # Without JavaScript the form posts normally: say what happened and go back to the dashboard.
+        if message:
+            messages.warning(request, message)
+        elif done:
+            messages.success(
+                request,
+                _("“%(title)s” is now %(status)s.")
+                % {"title": activity.title, "status": activity.get_status_display()},
+            )
+        agency = activity.organization.agency or activity.organization
+        return redirect(f"{_url('dashboard:index', org=agency.code)}#queue")
+    return render(
+        request,
+        "dashboard/_queue_row.html",
+        {"activity": activity, "message": message, "done": done},
+    )
+
+
+@login_required
+@require_POST
+def review_approve(request, pk):
+    activity = selectors.get_reviewable_activity(request.user, pk)
+    try:
+        activity = activity_approve(activity=activity, by=request.user)
+    except ActivityError as error:
+        activity.refresh_from_db()
+        return _queue_row(request, activity, message=error.message, done=activity.status != "submitted")
+    return _queue_row(request, activity, done=True)
+
+
+@login_required
+@require_POST
+def review_return(request, pk):
+    activity = selectors.get_reviewable_activity(request.user, pk)
+    try:
+        activity = activity_return(
+            activity=activity, by=request.user, comment=request.POST.get("comment", "")
+        )
+    except ActivityError as error:
+        activity.refresh_from_db()
+        done = activity.status != Activity.Status.SUBMITTED
+        return _queue_row(request, activity, message=error.message, done=done)
+    return _queue_row(request, activity, done=True)
+
+
+def _sort(request) -> tuple[str, bool]:
+    """?sort=column or ?sort=-column (descending); unknown columns sort by name."""
+    value = request.GET.get("sort", "name")
+    descending = value.startswith("-")
+    column = value.lstrip("-")
+    if column not in selectors.OVERVIEW_COLUMNS:
+        return "name", False
+    return column, descending
+
+
+def _overview_rows(request):
+    if not selectors.can_see_overview(request.user):
+        raise PermissionDenied
+    year = _year(request)
+    column, descending = _sort(request)
+    rows = selectors.overview(request.user, year=year, sort=column, descending=descending)
+    return year, column, descending, rows
+
+
+OVERVIEW_HEADINGS = {
+    "name": lambda: _("Agency"),
+    "activities": lambda: _("Activities"),
+    "central_group": lambda: _("Central group sessions"),
+    "norms": lambda: _("Norms met (periods due)"),
+    "attendance": lambda: _("Attendance rate"),
+    "open": lambda: _("Open rectification"),
+    "overdue": lambda: _("Overdue rectification"),
+    "summary": lambda: _("Annual summary"),
+}
+
+
+def _summary_label(status: str) -> str:
+    if status == Summary.Status.FINAL:
+        return _("Final")
+    if status == Summary.Status.DRAFT:
+        return _("Draft being edited")
+    return _("Not started")
+
+
+@login_required
+@require_GET
+def overview(request):
+    year, column, descending, rows = _overview_rows(request)
+    headings = []
+    for name, label in OVERVIEW_HEADINGS.items():
+        # A click on the column sorted ascending sorts it descending, any other column ascending.
+        next_sort = f"-{name}" if name == column and not descending else name
+        headings.append(
+            {
+                "name": name,
+                "label": label(),
+                "url": "?" + urlencode({"year": year, "sort": next_sort}),
+                "active": name == column,
+                "descending": descending,
+            }
+        )
+    for row in rows:
+        row.summary_label = _summary_label(row.summary_status)
+        row.attendance_display = selectors.percent(row.stats.attendance_rate)
+    sort_value = f"-{column}" if descending else column
+    return render(
+        request,
+        "dashboard/overview.html",
+        {
+            "year": year,
+            "rows": rows,
+            "headings": headings,
+            "sort": sort_value,
+            "export_query": urlencode({"year": year, "sort": sort_value}),
+            "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def overview_xlsx(request):
+    year, _column, _descending, rows = _overview_rows(request)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(year)
+    sheet.append(
+        safe_row(
+            [
+                _("Agency"),
+                _("Activities"),
+                _("Central group sessions"),
+                _("Norm periods met"),
+                _("Norm periods due"),
+                _("Attendance rate"),
+                _("Open rectification"),
+                _("Overdue rectification"),
+                _("Annual summary"),
+            ]
+        )
+    )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        attendance = row.stats.attendance_rate
+        sheet.append(
+            safe_row(
+                [
+                    row.agency.name,
+                    row.stats.activities,
+                    row.stats.central_group_sessions,
+                    row.norms_met,
+                    row.norms_due,
+                    None if attendance is None else round(float(attendance), 4),
+                    row.rectification.open,
+                    row.rectification.overdue,
+                    _summary_label(row.summary_status),
+                ]
+            )
+        )
+        sheet.cell(row=sheet.max_row, column=6).number_format = "0.0%"
+    sheet.column_dimensions["A"].width = 28
+    for letter in "BCDEFGHI":
+        sheet.column_dimensions[letter].width = 14
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"overview-{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
