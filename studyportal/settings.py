@@ -6,6 +6,7 @@ see docs/deployment.md for the whole list.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,23 +53,42 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "studyportal.accounts",
+    "studyportal.audit",
     "activities",
     "reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "studyportal.security.SessionSecurityMiddleware",
+    "studyportal.security.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "studyportal.audit.middleware.AuditActorMiddleware",
     "studyportal.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Last, so that it turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# The throttling backend only counts and refuses attempts; ModelBackend does the authenticating.
+AUTHENTICATION_BACKENDS = [
+    "studyportal.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "studyportal.urls"
@@ -114,7 +134,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "studyportal.security.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -143,6 +163,64 @@ STORAGES = {
     },
 }
 
+# Past one machine (docs/scaling.md): each switch is off until its variable is set.
+# A read replica for the dashboard's and the reports' reads (studyportal/db_router.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["studyportal.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("studyportal.db_router.ReplicaRoutingMiddleware")
+    # After a change, the session reads the primary this long (read-your-writes past replica lag).
+    REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "10"))
+# Redis for the cache and, with the database behind it, the sessions: shared by every app server.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "studyportal",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Uploads on an S3-compatible store (private bucket; files still go out only through the
+# permission-checked download view). Static files stay with whitenoise.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Long exports as background tasks (django-tasks); TASKS_BACKEND=database runs them from a table
+# that `manage.py db_worker` works through, TASKS_BACKEND=immediate runs them in the request.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "")
+if TASKS_BACKEND:
+    _task_backends = {
+        "database": "django_tasks_db.DatabaseBackend",
+        "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    }
+    if TASKS_BACKEND not in _task_backends:
+        raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_task_backends)}.")
+    INSTALLED_APPS += ["django_tasks"] + (["django_tasks_db"] if TASKS_BACKEND == "database" else [])
+    TASKS = {"default": {"BACKEND": _task_backends[TASKS_BACKEND], "QUEUES": ["default", "exports"]}}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT pays off only for long analytical queries; on a page's queries its compile
+        # time alone took seconds at county scale (bench/results), so it is off for the portal.
+        _database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
@@ -165,6 +243,46 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Login throttling (django-axes), see docs/security.md. Keyed on the username AND the address
+# together, so failures from one machine never lock a colleague out at another.
+AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", 30)))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "studyportal.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "studyportal.security.client_ip"
+# Behind a reverse proxy set this to the number of proxies that append to X-Forwarded-For;
+# left at 0 the header is ignored, since a client could write anything there.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+
+# Session expiry: after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after login
+# whatever happens (studyportal/security.py).
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", 60)) * 60
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_MAX_HOURS", 12)) * 3600
+
+# Two-factor sign-in (django-otp). Holders of the listed roles, or of a higher one, must enrol a
+# TOTP app before going on: e.g. OTP_REQUIRED_ROLES=secretary (covers admins too).
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", [])
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Study Portal")
+
+# Content-Security-Policy (django-csp 4). No inline script anywhere: page JS lives in static/js/.
+# ECharts and Bootstrap set element styles through CSSOM, which style-src does not restrict.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

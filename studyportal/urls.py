@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from studyportal.accounts import otp as otp_views
 from studyportal.accounts import views as account_views
 
 urlpatterns = [
@@ -9,6 +10,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/2fa/setup/", otp_views.otp_setup, name="otp_setup"),
+    path("accounts/2fa/verify/", otp_views.otp_verify, name="otp_verify"),
     path("activities/import/", include("activities.urls_import")),
     path("activities/", include("activities.urls")),
     path("", include("activities.urls_tracking")),  # rectification/, points/, publicity/, plans/, norms/

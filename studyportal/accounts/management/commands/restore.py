@@ -1,0 +1,97 @@
+"""`python manage.py restore --input DIR`: puts back a folder written by `backup`, replacing what is there.
+
+Stop the portal first: the database is overwritten and the media folder replaced. See docs/backup.md.
+"""
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from .backup import FORMAT, MANIFEST, engine, pg_connection, pg_tool, row_counts, sqlite_path
+
+
+class Command(BaseCommand):
+    help = "Restores a backup folder written by `backup`: the database, then the uploaded files."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--input", dest="folder", required=True, help="a folder written by `manage.py backup`"
+        )
+        parser.add_argument(
+            "--noinput", "--no-input", action="store_false", dest="interactive", help="do not ask to confirm"
+        )
+
+    def handle(self, *args, folder, interactive, **options):
+        folder = Path(folder)
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CommandError(f"{folder} is not a backup folder (no {MANIFEST})") from None
+        if manifest.get("format") != FORMAT:
+            raise CommandError(f"unknown backup format {manifest.get('format')!r}")
+        kind = engine()
+        if manifest["engine"] != kind:
+            raise CommandError(
+                f"this backup is of a {manifest['engine']} database; the portal is configured for {kind}"
+            )
+        if interactive:
+            answer = input("This replaces ALL data and uploaded files with the backup. Type 'yes' to go on: ")
+            if answer.strip().lower() != "yes":
+                raise CommandError("restore cancelled")
+
+        connections.close_all()
+        database_file = folder / manifest["database_file"]
+        if kind == "postgresql":
+            connection_args, env = pg_connection()
+            command = [
+                pg_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+            ]
+            result = subprocess.run(
+                [*command, *connection_args, str(database_file)], env=env, capture_output=True, text=True
+            )
+            if result.returncode != 0:
+                raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
+        else:
+            source = sqlite3.connect(database_file)
+            target = sqlite3.connect(sqlite_path())
+            try:
+                with target:
+                    source.backup(target)
+            finally:
+                target.close()
+                source.close()
+
+        media_root = Path(settings.MEDIA_ROOT)
+        if media_root.exists():
+            shutil.rmtree(media_root)
+        media_root.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(folder / manifest["media_archive"], "r:gz") as archive:
+            for member in archive.getmembers():
+                if member.name == "media" or not member.name.startswith("media/"):
+                    continue
+                member.name = member.name[len("media/") :]
+                # The "data" filter refuses absolute paths, links out of the folder and device files.
+                archive.extract(member, media_root, filter="data")
+
+        counts = row_counts()
+        differing = {
+            label: (expected, counts.get(label))
+            for label, expected in manifest["row_counts"].items()
+            if counts.get(label) != expected
+        }
+        if differing:
+            raise CommandError(f"restored, but row counts differ from the backup's: {differing}")
+        self.stdout.write(self.style.SUCCESS(f"Restored {folder} ({kind}, {sum(counts.values())} rows)."))

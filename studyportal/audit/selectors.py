@@ -1,0 +1,98 @@
+"""Reads of the audit chain: an object's entries, and the verification of the whole chain."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+from .models import GENESIS_HASH, AuditEntry, ChainHead
+from .services import CHANGED, MASK, entry_hash, model_label
+
+
+@dataclass
+class Change:
+    field: str
+    before: object
+    after: object
+
+
+def _field(model, name):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _display(field, value, names):
+    if value is None or value == MASK:
+        return value
+    if value == CHANGED:
+        return _("changed")
+    if field is None:
+        return value
+    if field.is_relation and field.many_to_one:
+        return names.get((field.related_model, value), value)
+    if getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+def _related_names(model, entries) -> dict:
+    """(model, id) → name for every foreign key value shown: one query per related model, not per row."""
+    wanted: dict = {}
+    for entry in entries:
+        for values in (entry.before or {}, entry.after or {}):
+            for name, value in values.items():
+                field = _field(model, name)
+                if field is not None and field.is_relation and field.many_to_one and value is not None:
+                    wanted.setdefault(field.related_model, set()).add(value)
+    names = {}
+    for related, ids in wanted.items():
+        for pk, obj in related._base_manager.in_bulk(list(ids)).items():
+            names[(related, pk)] = str(obj)
+    return names
+
+
+def audit_entries_for(obj, limit: int = 50):
+    """The newest entries about `obj`, each with `.changes` (field label, before, after) for display.
+
+    One query for the entries (the (model, object_id) index finds them), plus one per kind of record
+    their foreign keys point at, to show names instead of ids.
+    """
+    model = type(obj)
+    entries = list(AuditEntry.objects.filter(model=model_label(model), object_id=str(obj.pk))[:limit])
+    names = _related_names(model, entries)
+    for entry in entries:
+        before, after = entry.before or {}, entry.after or {}
+        entry.changes = []
+        for name in sorted(set(before) | set(after)):
+            field = _field(model, name)
+            label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
+            entry.changes.append(
+                Change(
+                    label, _display(field, before.get(name), names), _display(field, after.get(name), names)
+                )
+            )
+    return entries
+
+
+def verify_chain() -> tuple[int, str | None]:
+    """(entries checked, None) when the chain is whole; otherwise the first problem, naming the entry."""
+    expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        if entry.seq != expected_seq:
+            return checked, f"entry #{expected_seq} is missing (next present is #{entry.seq})"
+        if entry.prev_hash != expected_prev:
+            return (
+                checked,
+                f"entry #{entry.seq} does not follow entry #{entry.seq - 1} (previous hash differs)",
+            )
+        if entry_hash(entry) != entry.hash:
+            return checked, f"entry #{entry.seq} was altered (its content no longer matches its hash)"
+        expected_prev, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    head = ChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq, head.hash) != (checked, expected_prev):
+        return checked, f"entries after #{checked} are missing (the chain head records #{head.seq})"
+    return checked, None
