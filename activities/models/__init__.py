@@ -12,6 +12,7 @@ from .activity import (
     StudyMaterial,
     kinds_of_group,
 )
+from .imports import ImportBatch
 from .records import Norm, PlanItem, Publicity, StudyPlan, StudyPoints
 from .rectification import RectificationItem, RectificationProgress
 from .stats import ActivityMonthStat
@@ -27,6 +28,7 @@ __all__ = [
     "Attachment",
     "Attendance",
     "Group",
+    "ImportBatch",
     "Kind",
     "Norm",
     "PlanItem",

@@ -11,7 +11,7 @@ def test_secretary_logs_in_in_chinese_and_sees_the_bureau(live_server, demo, pho
 
 def test_the_language_switch_turns_the_page_english(live_server, demo, desktop_page):
     login(desktop_page, live_server, "staff")
-    desktop_page.select_option("#language-form select", "en")
-    desktop_page.wait_for_load_state("networkidle")
+    with desktop_page.expect_navigation():
+        desktop_page.select_option("#language-form select", "en")
     assert "Welcome" in desktop_page.locator("h1").inner_text()
     assert desktop_page.locator("html").get_attribute("lang") == "en"
