@@ -226,7 +226,16 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [models.UniqueConstraint(fields=["activity", "person"], name="unique_attendance")]
-        indexes = [models.Index(fields=["person", "activity"], name="attendance_person")]
+        indexes = [
+            models.Index(fields=["person", "activity"], name="attendance_person"),
+            # The ledger's completeness check asks "anyone signed in by QR?" for every listed record;
+            # without this PostgreSQL scans the whole attendance table for it (bench/results).
+            models.Index(
+                fields=["activity"],
+                condition=models.Q(signed_in_at__isnull=False),
+                name="attendance_signed_in",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.get_status_display()}"

@@ -1,0 +1,182 @@
+"""Locust users for `python -m bench.load`: people reading, recording and reviewing at once.
+
+The accounts come from the environment (LOAD_SECRETARY, LOAD_RECORDER, LOAD_PASSWORD) so that the same
+file drives the bench county on PostgreSQL and the demo agency on SQLite. Loopback only: the host is
+given by bench.load (127.0.0.1).
+"""
+
+import datetime
+import itertools
+import os
+import random
+import re
+from html.parser import HTMLParser
+
+import requests
+from locust import HttpUser, between, task
+
+SECRETARY = os.environ.get("LOAD_SECRETARY", "bench_secretary")
+RECORDER = os.environ.get("LOAD_RECORDER", "bench_recorder")
+PASSWORD = os.environ.get("LOAD_PASSWORD", "bench-pass-2022")
+ACTIVITY_LINK = re.compile(r'href="/activities/(\d+)/"')
+_reviewer_numbers = itertools.count()
+
+
+class FormFields(HTMLParser):
+    """The values a browser would send for the first POST form of a page, as the page fills it in."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self.attendance: list[str] = []
+        self._in_form = False
+        self._done = False
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if self._done:
+            return
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self._in_form = True
+        if not self._in_form:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if name.startswith("att_"):
+                self.attendance.append(name)
+            elif kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.fields[name] = a.get("value", "on")
+            elif kind not in ("file", "submit", "button"):
+                self.fields.setdefault(name, a.get("value", ""))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select:
+            if self._select not in self.fields or "selected" in a:
+                self.fields[self._select] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form" and self._in_form:
+            self._in_form = False
+            self._done = True
+
+
+class PortalUser(HttpUser):
+    abstract = True
+    wait_time = between(0.5, 1.5)
+    username = ""
+
+    def on_start(self):
+        # Logged in outside locust's statistics: a login costs a deliberately slow password hash
+        # (PBKDF2, about a second of CPU), is not part of the mix being measured, and 20 of them at
+        # once would otherwise dominate the first seconds' percentiles.
+        session = requests.Session()
+        url = self.host + "/accounts/login/"
+        session.get(url, timeout=120)
+        token = session.cookies.get("csrftoken", "")
+        data = {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+        session.post(url, data, headers={"Referer": url}, timeout=120)
+        if "sessionid" not in session.cookies:
+            self.environment.events.request.fire(
+                request_type="POST",
+                name="login",
+                response_time=0,
+                response_length=0,
+                response=None,
+                context={},
+                exception=RuntimeError(f"{self.username} could not log in"),
+            )
+        self.client.cookies.update(session.cookies)
+
+    def csrf(self) -> str:
+        return self.client.cookies.get("csrftoken", "")
+
+    def post(self, url, data, name):
+        data = {**data, "csrfmiddlewaretoken": self.csrf()}
+        return self.client.post(url, data, headers={"Referer": self.host + url}, name=name)
+
+    def activity_ids(self, url, name):
+        response = self.client.get(url, name=name)
+        return [int(pk) for pk in ACTIVITY_LINK.findall(response.text)]
+
+
+class Reader(PortalUser):
+    """A secretary looking around: the ledger, a record, the dashboard."""
+
+    weight = 6
+    username = SECRETARY
+
+    @task(3)
+    def list_and_detail(self):
+        ids = self.activity_ids("/activities/", "/activities/")
+        if ids:
+            self.client.get(f"/activities/{random.choice(ids)}/", name="/activities/<id>/")
+
+    @task(1)
+    def filtered_list(self):
+        self.client.get(
+            f"/activities/?kind=weekly_study&page={random.randint(1, 5)}", name="/activities/?filtered"
+        )
+
+    @task(2)
+    def dashboard(self):
+        self.client.get("/dashboard/", name="/dashboard/")
+
+
+class Recorder(PortalUser):
+    """A recorder logging a weekly study session through the form, then submitting it."""
+
+    weight = 2
+    username = RECORDER
+
+    @task
+    def record(self):
+        response = self.client.get("/activities/new/?kind=weekly_study", name="/activities/new/ (form)")
+        form = FormFields()
+        form.feed(response.text)
+        fields = dict(form.fields)
+        today = datetime.date.today()
+        fields.update(
+            date=(today - datetime.timedelta(days=random.randint(0, 20))).isoformat(),
+            title=f"每周理论学习（压测 {random.randint(1, 10**6)}）",
+            location="三楼会议室",
+            hours="1.5",
+        )
+        for name in random.sample(form.attendance, min(len(form.attendance), 12)):
+            fields[name] = "present"
+        response = self.post("/activities/new/?kind=weekly_study", fields, "/activities/new/ (save)")
+        created = re.search(r"/activities/(\d+)/$", response.url or "")
+        if created:
+            self.post(f"/activities/{created.group(1)}/submit/", {}, "/activities/<id>/submit/")
+
+
+class Reviewer(PortalUser):
+    """A secretary approving what was submitted; each reviewer takes its own share of the queue."""
+
+    weight = 2
+    username = SECRETARY
+
+    def on_start(self):
+        super().on_start()
+        self.number = next(_reviewer_numbers)
+
+    @task
+    def approve(self):
+        ids = self.activity_ids("/activities/?status=submitted", "/activities/?status=submitted")
+        mine = [pk for pk in ids if pk % 2 == self.number % 2] or ids
+        if mine:
+            self.post(f"/activities/{random.choice(mine)}/approve/", {}, "/activities/<id>/approve/")

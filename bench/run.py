@@ -1,0 +1,605 @@
+"""Times the portal's pages at county scale, through the real URL stack.
+
+    python -m bench.run [--runs 20] [--export-runs 3] [--scale 1.0] [--only dashboard,xlsx] [--no-save]
+
+Runs against DATABASE_URL (default: the PostgreSQL database studyportal_bench, created and migrated if
+missing, and filled with `bench.generate` when it holds no bench data). Each measured page is one line
+of the table: median and 95th percentile over repeated requests made with django.test.Client (all the
+middleware, a logged-in session), the number of queries, and the page's SQL floor: the same SQL
+statements re-run bare on a cursor, so the ratio says how much of the time is Python. A page that
+fails or does not exist yet is a line with its status, not a crash. The table is printed and written to
+bench/results/<date>.md.
+"""
+
+import argparse
+import datetime
+import io
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.generate import PREFIX, bench_data_state, generate, setup_django
+
+RESULTS = Path(__file__).resolve().parent / "results"
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PAGE_BUDGET_OVER_FLOOR_MS = 15
+
+
+@dataclass
+class Case:
+    key: str
+    label: str
+    user: str  # "secretary" (agency 1), "admin" (committee) or "other" (secretary of the largest agency)
+    url: str
+    target_ms: float | None
+    runs: int
+    kind: str = "page"  # page | export | xlsx | import
+    compare_with: str | None = None  # user whose same page must take as many queries
+
+
+@dataclass
+class Result:
+    case: Case
+    status: str = ""
+    times_ms: list = field(default_factory=list)
+    queries: int | None = None
+    other_queries: int | None = None
+    floor_ms: float | None = None
+    peak_mb: float | None = None
+    note: str = ""
+    slowest: list = field(default_factory=list)  # [(ms, sql)] of the captured request, slowest first
+
+    @property
+    def median(self):
+        return statistics.median(self.times_ms) if self.times_ms else None
+
+    @property
+    def p95(self):
+        if not self.times_ms:
+            return None
+        ordered = sorted(self.times_ms)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def _consume(response) -> int:
+    if getattr(response, "streaming", False):
+        size = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+        response.close()
+        return size
+    return len(response.content)
+
+
+def _client(username):
+    from django.test import Client
+
+    from studyportal.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username), backend=MODEL_BACKEND)
+    return client
+
+
+def _status(response) -> str:
+    if response.status_code == 200:
+        return "ok"
+    location = response.get("Location", "")
+    return f"HTTP {response.status_code}" + (f" → {location}" if location else "")
+
+
+def _capture(client, url):
+    """One request with its SQL captured: (response status, [sql, …])."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        _consume(response)
+    measure_page.last_slowest = sorted(
+        ((float(query["time"]) * 1000, query["sql"]) for query in captured.captured_queries), reverse=True
+    )[:3]
+    return response, [query["sql"] for query in captured.captured_queries]
+
+
+def sql_floor_ms(statements, repeat=5) -> float:
+    """Median time of running the captured statements bare, inside a transaction that is rolled back
+    (some pages write their session; the floor must leave the data as it was)."""
+    from django.db import connection, transaction
+
+    skip = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+    statements = [sql for sql in statements if not sql.upper().startswith(skip)]
+    times = []
+    for _ in range(repeat):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                started = time.perf_counter()
+                for sql in statements:
+                    cursor.execute(sql)
+                    if cursor.description is not None:
+                        cursor.fetchall()
+                times.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
+    return statistics.median(times)
+
+
+def measure_page(case, clients) -> Result:
+    result = Result(case)
+    client = clients[case.user]
+    try:
+        response = client.get(case.url)  # warm-up: template loading, connection, caches
+        _consume(response)
+        result.status = _status(response)
+        if response.status_code != 200:
+            return result
+        response, statements = _capture(client, case.url)
+        result.queries = len(statements)
+        result.slowest = measure_page.last_slowest
+        for _ in range(case.runs):
+            started = time.perf_counter()
+            response = client.get(case.url)
+            _consume(response)
+            result.times_ms.append((time.perf_counter() - started) * 1000)
+            if len(result.times_ms) >= 5 and sum(result.times_ms) > 60_000:
+                result.note = f"stopped after {len(result.times_ms)} runs: over a minute"
+                break
+    except Exception as error:  # a broken page is a line of the table, not the end of the run
+        result.status = f"error: {type(error).__name__}: {str(error)[:120]}"
+        return result
+    try:
+        result.floor_ms = sql_floor_ms(statements, repeat=3 if case.kind == "export" else 5)
+        if case.compare_with:
+            other = clients[case.compare_with]
+            _consume(other.get(case.url))  # warm-up, as for the measured user: first requests fill caches
+            response, statements = _capture(other, case.url)
+            if response.status_code == 200:
+                result.other_queries = len(statements)
+    except Exception as error:  # the page was timed; only its floor or comparison failed
+        result.note = f"floor not measured: {type(error).__name__}: {str(error)[:80]}"
+    return result
+
+
+def measure_xlsx_in_child(case) -> Result:
+    """The committee's ledger in a process of its own, so that its peak memory is the export's."""
+    result = Result(case)
+    command = [sys.executable, "-m", "bench.run", "--xlsx-child", case.url, "--export-runs", str(case.runs)]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=1800, env=os.environ.copy())
+    try:
+        data = json.loads(completed.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        result.status = f"error: {completed.stderr.strip().splitlines()[-1:] or completed.returncode}"
+        return result
+    result.status = data["status"]
+    result.times_ms = data["times_ms"]
+    result.queries = data.get("queries")
+    result.floor_ms = data.get("floor_ms")
+    result.peak_mb = data.get("peak_mb")
+    result.note = data.get("note", "")
+    return result
+
+
+def xlsx_child(url, runs) -> dict:
+    """Runs in the child process: time the export `runs` times, report the peak RSS of the process."""
+    client = _client("bench_admin")
+    baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out = {"status": "", "times_ms": [], "baseline_mb": round(baseline_mb, 1)}
+    try:
+        response, statements = _capture(client, url)
+        out["status"] = _status(response)
+        if response.status_code != 200:
+            return out
+        out["queries"] = len(statements)
+        out["floor_ms"] = sql_floor_ms(statements, repeat=1)
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            with tempfile.TemporaryFile() as target:
+                for chunk in response.streaming_content if response.streaming else [response.content]:
+                    target.write(chunk)
+                response.close()
+                out["times_ms"].append((time.perf_counter() - started) * 1000)
+                target.seek(0)
+                with zipfile.ZipFile(target) as book:
+                    sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+                    size_mb = target.seek(0, 2) / 1024 / 1024
+                if out["times_ms"][-1] > 40_000:
+                    break  # far past its target: repeating it would only cost minutes
+        out["note"] = f"{len(sheets)} sheets, {size_mb:.1f} MB file"
+    except Exception as error:
+        out["status"] = f"error: {type(error).__name__}: {str(error)[:120]}"
+    out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+def ledger_file(path: Path, organization, rows: int, year: int, seed: int = 7) -> None:
+    """An activity ledger as an office keeps one: a title row, then the Chinese header, then rows."""
+    import random
+
+    from openpyxl import Workbook
+
+    from activities.models import KIND_LABEL_ZH
+    from bench.generate import BOOKS, SITES, THEMES
+    from studyportal.accounts.models import User
+
+    rng = random.Random(seed)
+    names = list(
+        User.objects.filter(agency__path__startswith=organization.path, is_active=True).values_list(
+            "real_name", flat=True
+        )
+    )
+    kinds = list(KIND_LABEL_ZH.items())
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("台账")
+    sheet.append([f"{organization.name}{year}年学习活动台账"])
+    sheet.append(
+        ["日期", "类型", "主题", "地点", "主讲人/领学人", "参加人员", "参加人数", "时长", "学习内容", "备注"]
+    )
+    for number in range(rows):
+        kind, label = rng.choice(kinds)
+        day = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
+        attendees = rng.sample(names, min(len(names), rng.randint(5, 20)))
+        speaker = rng.choice(names) if kind in ("party_lecture", "guest_lecture") else ""
+        sheet.append(
+            [
+                day.isoformat(),
+                label,
+                f"{rng.choice(THEMES)}（导入第{number + 1}条）",
+                rng.choice(SITES) if kind == "field_visit" else "局会议室",
+                speaker,
+                "、".join(attendees),
+                0,
+                1.5,
+                f"《{rng.choice(BOOKS)}》",
+                "",
+            ]
+        )
+    book.save(path)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _import_once(path, organization) -> tuple[float, int]:
+    """(ms, queries) of one import, rolled back so that every run imports the same new rows."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    try:
+        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            call_command("import_ledger", str(path), org=organization.code, stdout=io.StringIO())
+            elapsed = (time.perf_counter() - started) * 1000
+            raise _Rollback
+    except _Rollback:
+        return elapsed, len(captured.captured_queries)
+
+
+def measure_import(case, organization, year, rows=10_000, probe_rows=1_000) -> Result:
+    """A probe of `probe_rows` first: when it shows the full file would take over ten times the target,
+    the probe's figures are reported with the projection instead of spending most of an hour."""
+    result = Result(case)
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            probe = Path(folder) / "probe.xlsx"
+            ledger_file(probe, organization, probe_rows, year)
+            probe_ms, probe_queries = _import_once(probe, organization)
+            projected = probe_ms * rows / probe_rows
+            if projected > 10 * case.target_ms:
+                result.status = "ok"
+                result.times_ms = [projected]
+                result.queries = round(probe_queries * rows / probe_rows)
+                result.note = (
+                    f"PROJECTED from {probe_rows:,} rows in {probe_ms / 1000:,.1f} s "
+                    f"({probe_queries:,} queries, {probe_queries / probe_rows:.1f} a row)"
+                )
+                return result
+            path = Path(folder) / "ledger.xlsx"
+            ledger_file(path, organization, rows, year)
+            for _run in range(case.runs):
+                elapsed, queries = _import_once(path, organization)
+                result.times_ms.append(elapsed)
+                result.queries = queries
+                result.status = "ok"
+                if elapsed > 2 * case.target_ms:
+                    break  # far past its target: repeating it would only cost minutes
+        except Exception as error:
+            result.status = f"error: {type(error).__name__}: {str(error)[:120]}"
+            return result
+    result.note = f"{rows:,} rows, {len(result.times_ms)} run(s), rolled back after each"
+    return result
+
+
+def cases(year, detail_id, deep_page, committee_deep_page, runs, export_runs) -> list[Case]:
+    return [
+        Case(
+            "list", "Activity list, first page", "secretary", "/activities/", 60, runs, compare_with="other"
+        ),
+        Case(
+            "list_deep", "Activity list, deep page", "secretary", f"/activities/?page={deep_page}", 60, runs
+        ),
+        Case(
+            "list_filtered",
+            "Activity list, filtered (year + kind)",
+            "secretary",
+            f"/activities/?year={year}&kind=field_visit",
+            60,
+            runs,
+            compare_with="other",
+        ),
+        Case(
+            "list_committee_deep",
+            "Activity list, committee, deep page",
+            "admin",
+            f"/activities/?page={committee_deep_page}",
+            60,
+            runs,
+        ),
+        Case("detail", "Activity detail", "secretary", f"/activities/{detail_id}/", 60, runs),
+        Case(
+            "dashboard",
+            "Dashboard, agency",
+            "secretary",
+            f"/dashboard/?year={year}",
+            100,
+            runs,
+            compare_with="other",
+        ),
+        Case("dashboard_committee", "Dashboard, committee", "admin", f"/dashboard/?year={year}", 100, runs),
+        Case("overview", "Committee overview", "admin", f"/dashboard/overview/?year={year}", 200, runs),
+        Case(
+            "summary",
+            "Annual summary page",
+            "secretary",
+            f"/reports/{year}/",
+            100,
+            runs,
+            compare_with="other",
+        ),
+        Case(
+            "docx",
+            "Summary as Word (.docx)",
+            "secretary",
+            f"/reports/{year}/export.docx",
+            None,
+            export_runs,
+            kind="export",
+        ),
+        Case(
+            "xlsx",
+            "Committee's Excel ledger of the year",
+            "admin",
+            f"/reports/{year}/export.xlsx?org={PREFIX}-xzjggw",
+            20_000,
+            export_runs,
+            kind="xlsx",
+        ),
+        Case(
+            "import",
+            "Ledger import, 10,000 rows",
+            "recorder",
+            "manage.py import_ledger",
+            30_000,
+            export_runs,
+            "import",
+        ),
+    ]
+
+
+def _fmt(value, unit="", digits=1):
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}{unit}"
+
+
+def verdict(result: Result) -> str:
+    case = result.case
+    if result.status != "ok":
+        return "not measured"
+    misses = []
+    if case.target_ms is not None and result.median >= case.target_ms:
+        misses.append(f"median ≥ {case.target_ms:,.0f} ms")
+    over_floor = result.floor_ms is not None and result.median > result.floor_ms + PAGE_BUDGET_OVER_FLOOR_MS
+    if case.kind == "page" and over_floor:
+        misses.append(f"> floor + {PAGE_BUDGET_OVER_FLOOR_MS} ms")
+    if result.other_queries is not None and result.other_queries != result.queries:
+        misses.append("queries vary")
+    if case.kind == "xlsx" and result.peak_mb is not None and result.peak_mb >= 300:
+        misses.append("≥ 300 MB")
+    if case.target_ms is None and not misses:
+        return "(no target)"
+    return "met" if not misses else "MISSED: " + "; ".join(misses)
+
+
+def table(results) -> str:
+    lines = [
+        "| measure | URL | status | median | p95 | runs | queries | queries, other agency | SQL floor "
+        "| page ÷ floor | target | verdict |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for result in results:
+        case = result.case
+        ratio = result.median / result.floor_ms if result.median and result.floor_ms else None
+        target = "—" if case.target_ms is None else f"< {case.target_ms:,.0f} ms"
+        if case.kind == "xlsx":
+            target += " in < 300 MB"
+        extra = []
+        if result.peak_mb is not None:
+            extra.append(f"peak RSS {result.peak_mb:,.0f} MB")
+        if result.note:
+            extra.append(result.note)
+        label = case.label + (f" ({'; '.join(extra)})" if extra else "")
+        status = " ".join(result.status.split()).replace("|", "/")  # one Markdown cell
+        lines.append(
+            f"| {label} | `{case.url}` | {status} "
+            f"| {_fmt(result.median, ' ms')} | {_fmt(result.p95, ' ms')} | {len(result.times_ms)} "
+            f"| {_fmt(result.queries, digits=0)} | {_fmt(result.other_queries, digits=0)} "
+            f"| {_fmt(result.floor_ms, ' ms')} | {_fmt(ratio, '×')} | {target} | {verdict(result)} |"
+        )
+    return "\n".join(lines)
+
+
+def data_summary(year) -> dict:
+    from django.db import connection
+
+    from activities.models import Activity, Attendance
+    from studyportal.accounts.models import Organization, User
+
+    return {
+        "agencies": Organization.objects.filter(kind="agency").count(),
+        "people": User.objects.count(),
+        "activities (all years)": Activity.objects.count(),
+        f"activities in {year}": Activity.objects.filter(date__year=year).count(),
+        f"attendance rows in {year}": Attendance.objects.filter(activity__date__year=year).count(),
+        "database": f"{connection.vendor} {getattr(connection, 'pg_version', '')}",
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=20, help="requests per page")
+    parser.add_argument("--export-runs", type=int, default=3, help="runs of each export and of the import")
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1.0")))
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--only", default="", help="comma-separated case keys, e.g. dashboard,xlsx")
+    parser.add_argument("--no-save", action="store_true", help="print the table only")
+    parser.add_argument("--xlsx-child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    setup_django()
+    if args.xlsx_child:
+        print(json.dumps(xlsx_child(args.xlsx_child, args.export_runs)))
+        return 0
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from activities.models import Activity
+    from studyportal.accounts.models import Role, RoleAssignment, User
+
+    call_command("migrate", verbosity=0)
+    has_bench, has_other = bench_data_state()
+    if not has_bench:
+        if has_other:
+            raise SystemExit(
+                "DATABASE_URL points at a database with other data and no bench data; use another one."
+            )
+        print(f"No bench data yet: generating a county at scale {args.scale} (a few minutes at 1.0) …")
+        generate(scale=args.scale, seed=args.seed)
+
+    year = Activity.objects.latest("date").date.year
+    secretary = User.objects.get(username="bench_secretary")
+    agency = secretary.agency
+    # The secretary of the largest agency: the same pages must take as many queries with more rows.
+    largest = (
+        RoleAssignment.objects.filter(role=Role.SECRETARY, organization__kind="agency")
+        .exclude(organization=agency)
+        .select_related("user", "organization")
+    )
+    other = max(largest, key=lambda a: a.organization.members.count()).user
+    detail = (
+        Activity.objects.filter(
+            organization__path__startswith=agency.path, status="approved", date__year=year
+        )
+        .order_by("-id")
+        .first()
+    )
+    page_size = 20
+    mine = Activity.objects.filter(organization__path__startswith=agency.path).count()
+    everything = Activity.objects.count()
+    deep_page = max(1, int(mine / page_size * 0.8))
+    committee_deep = max(1, int(everything / page_size * 0.8))
+
+    clients = {
+        "secretary": _client("bench_secretary"),
+        "admin": _client("bench_admin"),
+        "other": _client(other.username),
+    }
+    all_cases = cases(
+        year, detail.pk if detail else 0, deep_page, committee_deep, args.runs, args.export_runs
+    )
+    only = {key.strip() for key in args.only.split(",") if key.strip()}
+    load_at_start = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    results = []
+    for case in all_cases:
+        if only and case.key not in only:
+            continue
+        started = time.monotonic()
+        if case.kind == "xlsx":
+            result = measure_xlsx_in_child(case)
+        elif case.kind == "import":
+            result = measure_import(case, agency, year)
+        else:
+            result = measure_page(case, clients)
+        print(
+            f"  {case.label}: {result.status}, median {_fmt(result.median, ' ms')}"
+            f" ({time.monotonic() - started:.0f}s)",
+            flush=True,
+        )
+        results.append(result)
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    now = datetime.datetime.now(datetime.timezone.utc)
+    summary = data_summary(year)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    report = [
+        f"# Benchmark, {now:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Commit {commit or '?'} plus the working tree; {platform.python_implementation()} "
+        f"{platform.python_version()}, {os.cpu_count()} cores; `python -m bench.run --runs {args.runs} "
+        f"--export-runs {args.export_runs}`. Load average at the end: {load} (started at {load_at_start}): "
+        "the machine's 2 cores are shared, so a high figure inflates every time below.",
+        "",
+        "Data: "
+        + "; ".join(
+            f"{key} {value:,}" if isinstance(value, int) else f"{key} {value}"
+            for key, value in summary.items()
+        ),
+        f"Users: secretary = bench_secretary ({agency.name}, {agency.members.count()} people), "
+        f"admin = bench_admin (committee), other agency = {other.username} "
+        f"({other.agency.name}, {other.agency.members.count()} people).",
+        "",
+        "Times are wall-clock through django.test.Client (all middleware, a logged-in session, the response "
+        "consumed). SQL floor: the page's captured statements re-run bare on a cursor. Pages must also stay "
+        f"within floor + {PAGE_BUDGET_OVER_FLOOR_MS} ms at the median.",
+        "",
+        table(results),
+        "",
+        "Slowest statements of each page (one captured request), for finding the cause of a miss:",
+        "",
+        *[
+            f"- {result.case.label}: "
+            + "; ".join(f"{ms:,.1f} ms `{sql[:160]}…`" for ms, sql in result.slowest)
+            for result in results
+            if result.slowest
+        ],
+        "",
+    ]
+    text = "\n".join(report)
+    print()
+    print(text)
+    if not args.no_save:
+        RESULTS.mkdir(exist_ok=True)
+        suffix = "-" + "-".join(sorted(only)) if only else ""
+        path = RESULTS / f"{now:%Y-%m-%d}{suffix}.md"
+        path.write_text(text, encoding="utf-8")
+        print(f"Written to {path.relative_to(RESULTS.parent.parent)}")
+    connection.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
