@@ -54,9 +54,9 @@ from .models import (
     Kind,
     Publicity,
     RectificationItem,
+    StudyMaterial,
 )
 from .models import StudyPoints as Points
-from .services import materials_get_or_create
 from .stats import stats_rebuild
 
 CREATED, UNCHANGED, UPDATED = "created", "unchanged", "updated"
@@ -477,6 +477,10 @@ class ActivitiesImporter(Importer):
         )
         return item
 
+    # Rows written per round of bulk inserts: bounds the memory a county-sized file needs, while a
+    # file of up to this many rows costs the same few queries whatever its length.
+    batch_rows = 1000
+
     def before_write(self, items):
         keys = [item["key"] for item in items]
         self.seen = set()
@@ -487,14 +491,27 @@ class ActivitiesImporter(Importer):
                 ).values_list("import_key", flat=True)
             )
         self.years = set()
+        self.pending = []
         self.now = timezone.now()
 
     def write(self, item):
         if item["key"] in self.seen:
             return UNCHANGED
         self.seen.add(item["key"])
+        self.pending.append(item)
+        self.years.add(item["date"].year)
+        if len(self.pending) >= self.batch_rows:
+            self._flush()
+        return CREATED
+
+    def finish(self):
+        self._flush()
+        for year in sorted(self.years):
+            stats_rebuild(organization=self.agency, year=year)
+
+    def _activity(self, item) -> Activity:
         speaker = item["speaker"]
-        activity = Activity.objects.create(
+        return Activity(
             organization=self.organization,
             kind=item["kind"],
             date=item["date"],
@@ -515,19 +532,84 @@ class ActivitiesImporter(Importer):
             imported=True,
             import_key=item["key"],
         )
+
+    def _flush(self) -> None:
+        """Write the pending rows with one bulk insert per table (create() and .add() cost ~9 queries a row).
+
+        bulk_create sends no signals, so the history and the audit entries that save() would have
+        written are written here, in bulk: one history record and one audit entry per row.
+        """
+        items, self.pending = self.pending, []
+        if not items:
+            return
+        materials = _materials_by_title({title for item in items for title in item["materials"]})
+        # PostgreSQL and SQLite >= 3.35 return the new ids, which everything below links to.
+        activities = Activity.objects.bulk_create([self._activity(item) for item in items])
+        history = Activity.history.bulk_history_create(
+            activities, default_user=self.user, default_date=self.now
+        )
+        through = Activity.materials.through
+        links = through.objects.bulk_create(
+            through(activity_id=activity.pk, studymaterial_id=materials[title].pk)
+            for activity, item in zip(activities, items, strict=True)
+            for title in item["materials"]
+        )
+        if history:
+            # The history record shows the materials, as it would after materials.set().
+            record_of = {record.id: record for record in history}
+            historical_link = _historical_materials()
+            historical_link.objects.bulk_create(
+                historical_link(
+                    history=record_of[link.activity_id],
+                    id=link.pk,
+                    activity_id=link.activity_id,
+                    studymaterial_id=link.studymaterial_id,
+                )
+                for link in links
+            )
         attendance = Attendance.objects.bulk_create(
             Attendance(activity=activity, person=person, status=Attendance.Status.PRESENT)
+            for activity, item in zip(activities, items, strict=True)
             for person in item["attendees"]
         )
+        audit_record_bulk(model=Activity, objects=activities, action=AuditEntry.Action.CREATE, by=self.user)
         audit_record_bulk(model=Attendance, objects=attendance, action=AuditEntry.Action.CREATE, by=self.user)
-        if item["materials"]:
-            activity.materials.set(materials_get_or_create(item["materials"]))
-        self.years.add(item["date"].year)
-        return CREATED
 
-    def finish(self):
-        for year in sorted(self.years):
-            stats_rebuild(organization=self.agency, year=year)
+
+def _materials_by_title(titles: set[str]) -> dict[str, StudyMaterial]:
+    """Title → material, adding the missing ones: three queries however many titles the file names."""
+    if not titles:
+        return {}
+    found = {material.title: material for material in StudyMaterial.objects.filter(title__in=titles)}
+    missing = titles - found.keys()
+    if missing:
+        # ignore_conflicts: another import may add the same title meanwhile; the re-read picks it up.
+        StudyMaterial.objects.bulk_create(
+            [StudyMaterial(title=title) for title in missing], ignore_conflicts=True
+        )
+        found = {material.title: material for material in StudyMaterial.objects.filter(title__in=titles)}
+    return found
+
+
+def _bulk_create_audited(model, objects: list, *, by) -> list:
+    """Insert new records in bulk with what save() would have added: a history record (for models that
+    keep history) and one audit entry each, both naming the importer."""
+    if not objects:
+        return []
+    objects = model.objects.bulk_create(objects)
+    if getattr(model._meta, "simple_history_manager_attribute", None):
+        model.history.bulk_history_create(objects, default_user=by)
+    audit_record_bulk(model=model, objects=objects, action=AuditEntry.Action.CREATE, by=by)
+    return objects
+
+
+def _historical_materials():
+    """simple_history's model for Activity.materials in history (HistoricalActivity_materials)."""
+    return next(
+        relation.related_model
+        for relation in Activity.history.model._meta.related_objects
+        if relation.field.name == "history"
+    )
 
 
 # ---------------------------------------------------------------------------- rectification
@@ -615,28 +697,34 @@ class RectificationImporter(Importer):
                 agency=self.agency, import_key__in=[item["key"] for item in items]
             ).values_list("import_key", flat=True)
         )
+        self.pending = []
 
     def write(self, item):
         if item["key"] in self.seen:
             return UNCHANGED
         self.seen.add(item["key"])
         closed = item["status"] == RectificationItem.Status.CLOSED
-        RectificationItem.objects.create(
-            agency=self.agency,
-            year=item["year"],
-            problem=item["problem"],
-            category=item["category"],
-            measures=item["measures"],
-            owner=item["owner"],
-            deadline=item["deadline"],
-            status=item["status"],
-            closed_by=self.user if closed else None,
-            closed_at=timezone.now() if closed else None,
-            created_by=self.user,
-            imported=True,
-            import_key=item["key"],
+        self.pending.append(
+            RectificationItem(
+                agency=self.agency,
+                year=item["year"],
+                problem=item["problem"],
+                category=item["category"],
+                measures=item["measures"],
+                owner=item["owner"],
+                deadline=item["deadline"],
+                status=item["status"],
+                closed_by=self.user if closed else None,
+                closed_at=timezone.now() if closed else None,
+                created_by=self.user,
+                imported=True,
+                import_key=item["key"],
+            )
         )
         return CREATED
+
+    def finish(self):
+        _bulk_create_audited(RectificationItem, self.pending, by=self.user)
 
 
 # ---------------------------------------------------------------------------- study points
@@ -689,18 +777,21 @@ class PointsImporter(Importer):
             (points.person_id, points.year, points.month, points.platform): points
             for points in Points.objects.filter(person__agency=self.agency, year__in=years)
         }
+        self.pending = []
 
     def write(self, item):
         key = (item["person"].pk, item["year"], item["month"], item["platform"])
         points = self.existing.get(key)
         if points is None:
-            Points.objects.create(
-                person=item["person"],
-                year=item["year"],
-                month=item["month"],
-                platform=item["platform"],
-                points=item["points"],
-                imported=True,
+            self.pending.append(
+                Points(
+                    person=item["person"],
+                    year=item["year"],
+                    month=item["month"],
+                    platform=item["platform"],
+                    points=item["points"],
+                    imported=True,
+                )
             )
             return CREATED
         if points.points == item["points"]:
@@ -708,6 +799,9 @@ class PointsImporter(Importer):
         points.points = item["points"]
         points.save(update_fields=["points"])
         return UPDATED
+
+    def finish(self):
+        _bulk_create_audited(Points, self.pending, by=self.user)
 
 
 # ---------------------------------------------------------------------------- publicity
@@ -773,12 +867,13 @@ class PublicityImporter(Importer):
             (placement.date, placement.title, placement.outlet): placement
             for placement in Publicity.objects.filter(agency=self.agency, date__in=dates)
         }
+        self.pending = []
 
     def write(self, item):
         key = (item["date"], item["title"], item["outlet"])
         placement = self.existing.get(key)
         if placement is None:
-            self.existing[key] = Publicity.objects.create(
+            self.existing[key] = placement = Publicity(
                 agency=self.agency,
                 date=item["date"],
                 title=item["title"],
@@ -789,6 +884,7 @@ class PublicityImporter(Importer):
                 created_by=self.user,
                 imported=True,
             )
+            self.pending.append(placement)
             return CREATED
         wanted = {"level": item["level"], "form": item["form"], "link": item["link"] or placement.link}
         changed = [name for name, value in wanted.items() if getattr(placement, name) != value]
@@ -796,8 +892,13 @@ class PublicityImporter(Importer):
             return UNCHANGED
         for name in changed:
             setattr(placement, name, wanted[name])
-        placement.save(update_fields=changed)
+        if placement.pk is not None:
+            # One added earlier in this file is still waiting for the bulk insert, and goes in as changed.
+            placement.save(update_fields=changed)
         return UPDATED
+
+    def finish(self):
+        _bulk_create_audited(Publicity, self.pending, by=self.user)
 
 
 IMPORTERS: dict[str, type[Importer]] = {
