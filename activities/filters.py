@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.dates import MONTHS
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from studyportal.accounts.models import Organization, User
@@ -25,7 +27,43 @@ def _organizations(request):
 def _people(request):
     if request is None:
         return User.objects.none()
-    return people_visible_to(request.user)
+    # The committee's list offers every person of the county: fetch only what an option shows.
+    return people_visible_to(request.user).only("id", "real_name")
+
+
+def _attrs(attrs: dict) -> str:
+    # As django/forms/widgets/attrs.html writes them.
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class Select(forms.Select):
+    """The same markup as Django's Select, written in Python: the template engine renders one template
+    per option, and a committee's person filter has thousands of options (seconds per page). Named
+    Select because crispy-forms puts the widget's class name on the element (class="select")."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"', widget["name"]), _attrs(widget["attrs"]), ">"]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>\n',
+                        str(option["value"]),
+                        mark_safe(_attrs(option["attrs"])),
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -58,6 +96,12 @@ class ActivityFilter(django_filters.FilterSet):
         self.form.fields["year"].widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
         self.form.fields["q"].widget.attrs["placeholder"] = _("Title, site, speaker, notes")
         self.form.fields["person"].label_from_instance = lambda person: person.real_name
+        for field in self.form.fields.values():
+            if type(field.widget) is forms.Select:
+                quick = Select(attrs=field.widget.attrs)
+                quick.choices = field.widget.choices
+                quick.is_required = field.widget.is_required
+                field.widget = quick
 
     def filter_group(self, queryset, name, value):
         return queryset.filter(kind__in=kinds_of_group(value))

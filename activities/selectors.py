@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -19,6 +20,12 @@ from .models import Activity, Attachment, Attendance, StudyMaterial
 
 def activities_visible_to(user):
     return Activity.objects.alive().filter(scope_q(user))
+
+
+def _activities_in_scope(user):
+    """The same rows as `activities_visible_to`, filtered on the organization id: without the join on
+    the organization's path, PostgreSQL can walk the (organization, date) index for the list's order."""
+    return Activity.objects.alive().filter(organization_id__in=orgs_visible_to(user).values("pk"))
 
 
 def _with_list_data(queryset):
@@ -45,6 +52,38 @@ def _with_list_data(queryset):
 def activity_list(user):
     """The user's activities with everything a list row needs; filter and sort it further."""
     return _with_list_data(activities_visible_to(user))
+
+
+LIST_ORDER = ("-date", "-id")
+
+
+def activity_list_rows(user):
+    """The user's activities, newest first, without the row data: filter and sort it, then hand it
+    to `activity_page`, which fetches the row data for one page only."""
+    return _activities_in_scope(user).order_by(*LIST_ORDER)
+
+
+def activity_page(queryset, number, per_page: int):
+    """One page of `queryset` with everything a list row needs, and `missing` set on each row.
+
+    Two queries whatever the page: the count, then the page's rows. The subqueries of a row (head
+    count, completeness) are evaluated for the page's rows only: the page's ids are chosen first,
+    on the bare filtered rows, and the rows are fetched by id, in the order of the page.
+    """
+    ordering = list(queryset.query.order_by) or list(LIST_ORDER)
+    if not any(key.lstrip("-") in ("id", "pk") for key in ordering):
+        # A unique last key, so that pages neither repeat nor skip rows that share a date or a title.
+        ordering.append("-id")
+    ids = queryset.order_by(*ordering).values("pk")
+    page = Paginator(ids, per_page).get_page(number)
+    if page.paginator.count:
+        page_ids = ids[page.start_index() - 1 : page.end_index()]
+        page.object_list = with_missing(
+            _with_list_data(Activity.objects.filter(pk__in=page_ids)).order_by(*ordering)
+        )
+    else:
+        page.object_list = []
+    return page
 
 
 def get_activity_for_user(user, pk: int) -> Activity:

@@ -45,6 +45,8 @@ CENTRAL_GROUP_DEFAULT_NORM = 12
 DUE_SOON_DAYS = 30
 REVIEW_QUEUE_LIMIT = 50
 HOME_LIST_LIMIT = 10
+# The dashboard lists this many records to complete and counts the rest.
+INCOMPLETE_LIMIT = 10
 DASHBOARD_KINDS = (Organization.Kind.AGENCY, Organization.Kind.BRANCH)
 
 
@@ -269,10 +271,19 @@ def get_reviewable_activity(user, pk: int):
     )
 
 
-def incomplete_records(activities) -> list[Activity]:
+def incomplete_records(activities, limit: int | None = None) -> list[Activity]:
     """The records among `activities` that lack something (需补充), each with `missing` set.
 
     One query: completeness is judged from EXISTS annotations, never from the related rows.
+    """
+    return incomplete_records_counted(activities, limit)[0]
+
+
+def incomplete_records_counted(activities, limit: int | None = None) -> tuple[list[Activity], int]:
+    """The first `limit` incomplete records among `activities` (all when None) and how many there are.
+
+    Every record is still judged (the rules live in Python, `missing_items`), but a record past the
+    limit is only counted, not kept: a county-scale year has hundreds of them.
     """
     rows = activities.annotate(**completeness_annotations()).only(
         "id",
@@ -289,12 +300,15 @@ def incomplete_records(activities) -> list[Activity]:
         "households_reached",
         "enterprises_reached",
     )
-    incomplete = []
+    incomplete, count = [], 0
     for activity in rows:
-        activity.missing = missing_items(activity)
-        if activity.missing:
-            incomplete.append(activity)
-    return incomplete
+        missing = missing_items(activity)
+        if missing:
+            count += 1
+            if limit is None or len(incomplete) < limit:
+                activity.missing = missing
+                incomplete.append(activity)
+    return incomplete, count
 
 
 @dataclass
@@ -379,7 +393,8 @@ class Dashboard:
     rectification: RectificationFigures
     awaiting_review: int
     queue: list[Activity]
-    incomplete: list[Activity]
+    incomplete: list[Activity]  # the first INCOMPLETE_LIMIT of them
+    incomplete_count: int
     low_attendance: list[PersonAttendance]
     norm_results: list
     years: list[int]
@@ -434,6 +449,7 @@ def dashboard(
     activities_of_year = Activity.objects.alive().filter(
         organization__path__startswith=organization.path, date__year=year, status=Activity.Status.APPROVED
     )
+    incomplete, incomplete_count = incomplete_records_counted(activities_of_year, INCOMPLETE_LIMIT)
     return Dashboard(
         organization=organization,
         agency=agency,
@@ -447,7 +463,8 @@ def dashboard(
         rectification=rectification_figures(agency=agency, year=year, today=today),
         awaiting_review=queue.count(),
         queue=list(queue[:REVIEW_QUEUE_LIMIT]),
-        incomplete=incomplete_records(activities_of_year),
+        incomplete=incomplete,
+        incomplete_count=incomplete_count,
         low_attendance=low_attendance(organization=organization, year=year),
         norm_results=norm_results(organization=organization, year=year, through=today),
         years=stat_years(organization),

@@ -224,9 +224,9 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
         {
             "id": "incomplete",
             "label": _("Records to complete"),
-            "value": len(data.incomplete),
+            "value": data.incomplete_count,
             "url": "#incomplete",
-            "alert": bool(data.incomplete),
+            "alert": bool(data.incomplete_count),
         },
         {
             "id": "norm-gaps",

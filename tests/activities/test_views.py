@@ -1,6 +1,7 @@
 """Recording through the pages: the kind picker, the form of every kind, the list, detail and edit."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -259,6 +260,31 @@ def test_the_list_sorts_and_pages(client_for, staff, agency):
     assert "第01次" in first_page and "第25次" not in first_page
     second_page = client.get(reverse("activities:list"), {"sort": "date", "page": 2}).content.decode()
     assert "第25次" in second_page
+
+
+@pytest.mark.parametrize("params", [{}, {"sort": "title"}], ids=["newest first", "by title"])
+def test_pages_of_records_sharing_a_date_neither_repeat_nor_skip_a_record(client_for, staff, agency, params):
+    records = [
+        ActivityFactory(
+            organization=agency, recorded_by=staff, date=datetime.date(2022, 5, 1), title="同日学习"
+        )
+        for _ in range(25)
+    ]
+    AttendanceFactory(activity=records[0], person=staff)
+    client = client_for(staff)
+
+    def listed(page):
+        html = client.get(reverse("activities:list"), {**params, "page": page}).content.decode()
+        return [
+            int(pk)
+            for pk in re.findall(r'class="fw-semibold activity-title" href="/activities/(\d+)/"', html)
+        ]
+
+    first, second = listed(1), listed(2)
+    assert len(first) == 20 and len(second) == 5
+    assert sorted(first + second) == sorted(record.pk for record in records)
+    if not params:
+        assert first + second == sorted((record.pk for record in records), reverse=True)
 
 
 def test_my_record_lists_what_i_attended_with_hours(client_for, staff, agency, points_marker=None):

@@ -246,6 +246,24 @@ def test_incomplete_approved_records_are_listed_with_what_they_lack(client_for, 
     assert "照片" in listed or "photo" in listed
 
 
+def test_the_dashboard_lists_the_first_ten_records_to_complete_and_counts_them_all(
+    client_for, secretary, branch, staff
+):
+    for day in range(1, 13):
+        ActivityFactory(
+            organization=branch,
+            kind=Kind.FIELD_VISIT,
+            date=datetime.date(YEAR, 5, day),
+            title=f"缺照片的调研{day:02d}",
+            recorded_by=staff,
+        )
+    html = page(client_for, secretary)
+    assert figure(html, "incomplete") == "12"
+    listed = re.search(r'id="incomplete-list">(.*?)</ul>', html, re.S).group(1)
+    assert listed.count("缺照片的调研") == 10
+    assert "12" in re.search(r'id="incomplete-more">(.*?)</p>', html, re.S).group(1)
+
+
 def test_people_under_the_attendance_threshold_are_listed_by_name(client_for, secretary, year_records):
     html = page(client_for, secretary)
     table = re.search(r'id="low-attendance-table">(.*?)</table>', html, re.S).group(1)
