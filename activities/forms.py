@@ -1,5 +1,6 @@
 """The activity form: one form for every kind, showing only the fields the kind has."""
 
+import datetime
 from collections import OrderedDict
 
 from django import forms
@@ -145,6 +146,11 @@ class ActivityForm(forms.ModelForm):
         self._attendance_initial = (
             dict(self.instance.attendances.values_list("person_id", "status")) if self.instance.pk else {}
         )
+        if self.instance.pk:
+            # The version of the record the form was opened on: saving over a newer one is refused
+            # (activity_update), so two people editing at once never silently undo each other's work.
+            self.fields["seen_updated_at"] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.initial["seen_updated_at"] = self.instance.updated_at.isoformat()
 
     # --- attendance: fields att_<person id> = present / leave / absent, empty = not listed ---
 
@@ -201,6 +207,14 @@ class ActivityForm(forms.ModelForm):
             )
         self.cleaned_attendance = attendance
         return cleaned
+
+    def clean_seen_updated_at(self):
+        value = self.cleaned_data["seen_updated_at"]
+        try:
+            return datetime.datetime.fromisoformat(value) if value else None
+        except ValueError:
+            # A mangled value is treated as stale: the person reloads rather than overwrites blindly.
+            return datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}

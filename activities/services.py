@@ -216,12 +216,24 @@ def activity_create(
 
 @transaction.atomic
 def activity_update(
-    *, activity: Activity, by, attendance: dict | None = None, materials: list[str] | None = None, **fields
+    *,
+    activity: Activity,
+    by,
+    attendance: dict | None = None,
+    materials: list[str] | None = None,
+    seen_updated_at: datetime.datetime | None = None,
+    **fields,
 ) -> Activity:
-    """Change a record; an approved one only by a secretary or admin, logged with who and what it was."""
+    """Change a record; an approved one only by a secretary or admin, logged with who and what it was.
+
+    `seen_updated_at` is the record's `updated_at` when the editor opened it: if the record changed
+    since, the edit is refused rather than silently overwriting the other person's change.
+    """
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if not can_edit(by, activity):
         raise PermissionDenied
+    if seen_updated_at is not None and activity.updated_at != seen_updated_at:
+        raise ActivityError(_("This record was changed by someone else; reload the page and try again."))
     moved_to = fields.get("organization", activity.organization)
     if moved_to != activity.organization and not has_role(by, moved_to, Role.STAFF):
         raise PermissionDenied

@@ -6,7 +6,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -47,10 +46,10 @@ def _decorate(user, activity):
 @require_GET
 def activity_list(request):
     filterset = ActivityFilter(
-        request.GET or None, queryset=selectors.activity_list(request.user), request=request
+        request.GET or None, queryset=selectors.activity_list_rows(request.user), request=request
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [_decorate(request.user, row) for row in selectors.with_missing(page.object_list)]
+    page = selectors.activity_page(filterset.qs, request.GET.get("page"), PAGE_SIZE)
+    rows = [_decorate(request.user, row) for row in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -182,6 +181,7 @@ def activity_edit(request, pk):
                         by=request.user,
                         attendance=form.cleaned_attendance,
                         materials=form.material_titles(),
+                        seen_updated_at=form.cleaned_data.get("seen_updated_at"),
                         **form.service_fields(),
                     )
                     _save_files(form, activity, request.user)
