@@ -3,7 +3,8 @@ PYTHON ?= python3
 PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
-PYTEST_ARGS ?=
+# Two workers: the machines this runs on have two cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint format messages bench bench-load clean
 
