@@ -33,6 +33,21 @@ class TransitionError(ValidationError):
     """A status change the lifecycle does not allow; the message is shown to the user."""
 
 
+def _check_fields(fields: dict, allowed) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unexpected fields {sorted(unknown)}")
+
+
+def _save_with(obj, fields: dict):
+    """Set `fields` on `obj`, validate it as the model says, save it."""
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
 def _move(item: RectificationItem, move: tuple[str, str]) -> None:
     source, target = move
     if item.status != source:
@@ -50,28 +65,17 @@ def _require_secretary(item, by):
 
 @transaction.atomic
 def rectification_create(*, agency: Organization, by, **fields) -> RectificationItem:
-    unknown = set(fields) - set(RECTIFICATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields {sorted(unknown)}")
-    item = RectificationItem(agency=agency, created_by=by, **fields)
-    item.full_clean()
-    item.save()
-    return item
+    _check_fields(fields, RECTIFICATION_FIELDS)
+    return _save_with(RectificationItem(agency=agency, created_by=by, **fields), {})
 
 
 @transaction.atomic
 def rectification_update(*, item: RectificationItem, by, **fields) -> RectificationItem:
-    unknown = set(fields) - set(RECTIFICATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields {sorted(unknown)}")
+    _check_fields(fields, RECTIFICATION_FIELDS)
     if item.status == Status.CLOSED:
         raise TransitionError(_("A closed rectification item can no longer be changed."))
-    for name, value in fields.items():
-        setattr(item, name, value)
     item._history_user = by
-    item.full_clean()
-    item.save()
-    return item
+    return _save_with(item, fields)
 
 
 def _log(item, by, note, date=None):
@@ -155,25 +159,14 @@ PUBLICITY_FIELDS = ("date", "title", "outlet", "level", "form", "link", "activit
 
 @transaction.atomic
 def publicity_create(*, agency: Organization, by, **fields) -> Publicity:
-    unknown = set(fields) - set(PUBLICITY_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields {sorted(unknown)}")
-    placement = Publicity(agency=agency, created_by=by, **fields)
-    placement.full_clean()
-    placement.save()
-    return placement
+    _check_fields(fields, PUBLICITY_FIELDS)
+    return _save_with(Publicity(agency=agency, created_by=by, **fields), {})
 
 
 @transaction.atomic
 def publicity_update(*, placement: Publicity, **fields) -> Publicity:
-    unknown = set(fields) - set(PUBLICITY_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(placement, name, value)
-    placement.full_clean()
-    placement.save()
-    return placement
+    _check_fields(fields, PUBLICITY_FIELDS)
+    return _save_with(placement, fields)
 
 
 PLAN_ITEM_FIELDS = ("month", "kind", "topic", "measures", "lead", "fulfilled_by")
@@ -181,28 +174,17 @@ PLAN_ITEM_FIELDS = ("month", "kind", "topic", "measures", "lead", "fulfilled_by"
 
 @transaction.atomic
 def plan_item_create(*, agency: Organization, year: int, **fields) -> PlanItem:
-    unknown = set(fields) - set(PLAN_ITEM_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields {sorted(unknown)}")
+    _check_fields(fields, PLAN_ITEM_FIELDS)
     plan, _created = StudyPlan.objects.get_or_create(
         agency=agency, year=year, defaults={"title": _("%(year)s study plan") % {"year": year}}
     )
-    item = PlanItem(plan=plan, **fields)
-    item.full_clean()
-    item.save()
-    return item
+    return _save_with(PlanItem(plan=plan, **fields), {})
 
 
 @transaction.atomic
 def plan_item_update(*, item: PlanItem, **fields) -> PlanItem:
-    unknown = set(fields) - set(PLAN_ITEM_FIELDS)
-    if unknown:
-        raise TypeError(f"unexpected fields {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(item, name, value)
-    item.full_clean()
-    item.save()
-    return item
+    _check_fields(fields, PLAN_ITEM_FIELDS)
+    return _save_with(item, fields)
 
 
 @transaction.atomic
