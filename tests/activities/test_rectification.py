@@ -350,3 +350,24 @@ def test_the_new_item_page_can_start_from_the_activity_where_the_problem_was_fou
     html = client_for(recorder).get(reverse("tracking:rectification_new"), {"found_in": activity.pk}).content
     assert f'<option value="{activity.pk}" selected>'.encode() in html
     assert b'value="2021"' in html
+
+
+def test_the_item_page_shows_its_audited_changes_with_before_and_after(client_for, item, secretary):
+    client = client_for(secretary)
+    client.post(
+        reverse("tracking:rectification_edit", args=[item.pk]),
+        {
+            "year": item.year,
+            "problem": item.problem,
+            "category": item.category,
+            "source": item.source,
+            "measures": "每月开展一次专题研讨",
+            "owner": "",
+            "deadline": "2023-06-30",
+        },
+    )
+    html = client.get(reverse("tracking:rectification_detail", args=[item.pk])).content.decode()
+    audit = html[html.index('id="audit"') :]
+    assert "修改记录" in audit
+    assert "每月开展一次专题研讨" in audit
+    assert secretary.real_name in audit
