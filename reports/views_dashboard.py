@@ -1,11 +1,8 @@
 """The secretary's dashboard, the committee's overview (page and XLSX), and in-place review."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +18,7 @@ from activities.services import ActivityError, activity_approve, activity_return
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to
-from studyportal.spreadsheet import safe_row
+from studyportal.spreadsheet import safe_row, xlsx_response
 
 from . import dashboard as selectors
 
@@ -450,12 +447,4 @@ def overview_xlsx(request):
     for letter in "BCDEFGHI":
         sheet.column_dimensions[letter].width = 14
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"overview-{year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(workbook, f"overview-{year}.xlsx")

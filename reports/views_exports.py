@@ -22,9 +22,9 @@ from reports.exporters.markdown import document_to_markdown
 from reports.exporters.xlsx import ledger_workbook
 from studyportal.accounts.models import Organization
 from studyportal.accounts.scoping import Role, has_role, orgs_visible_to
+from studyportal.spreadsheet import XLSX_CONTENT_TYPE
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -102,4 +102,4 @@ def xlsx(request, year: int):
         raise
     stream.seek(0)
     filename = _("%(organization)s %(year)s ledgers.xlsx") % {"organization": organization.name, "year": year}
-    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

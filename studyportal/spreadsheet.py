@@ -8,6 +8,8 @@ with a leading apostrophe, which Excel and WPS show as the text itself.
 import datetime
 import decimal
 
+from django.http import HttpResponse
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -27,3 +29,14 @@ def safe_cell(value):
 
 def safe_row(values):
     return [safe_cell(value) for value in values]
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(workbook, filename: str):
+    """A small workbook as a download (a large ledger is streamed by its own view instead)."""
+    response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    workbook.save(response)
+    return response

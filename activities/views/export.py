@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
-from studyportal.spreadsheet import safe_row
+from studyportal.spreadsheet import XLSX_CONTENT_TYPE, safe_row
 
 from .. import selectors
 from ..completeness import missing_items
@@ -98,7 +98,7 @@ def _xlsx_response(queryset, filename):
         handle,
         as_attachment=True,
         filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 
