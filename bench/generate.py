@@ -381,6 +381,9 @@ def setup_django(default_url: str = BENCH_DATABASE_URL) -> str:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
     return url
 
 

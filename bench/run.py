@@ -482,13 +482,11 @@ def main(argv=None):
         print(json.dumps(xlsx_child(args.xlsx_child, args.export_runs)))
         return 0
 
-    from django.core.management import call_command
     from django.db import connection
 
     from activities.models import Activity
     from studyportal.accounts.models import Role, RoleAssignment, User
 
-    call_command("migrate", verbosity=0)
     has_bench, has_other = bench_data_state()
     if not has_bench:
         if has_other:
