@@ -376,5 +376,7 @@ def activity_sign_in(*, activity: Activity, person) -> Attendance:
     row.status = Attendance.Status.PRESENT
     row.signed_in_at = row.signed_in_at or timezone.now()
     row.save(update_fields=["status", "signed_in_at"])
+    # The record changed: an edit form opened before the sign-in must be refused as stale.
+    Activity.objects.filter(pk=activity.pk).update(updated_at=timezone.now())
     stats_add(activity.pk)
     return row

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import selectors, services
 
@@ -76,8 +76,10 @@ def activity_qr(request, pk):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def activity_sign_in(request, pk, token):
+    """GET shows the activity and a sign-in button; only the POST marks the person present, so a
+    chat app's link preview or a browser's prefetch of the link signs nobody in."""
     activity = selectors.get_activity_for_user(request.user, pk)
     try:
         check_token(activity, token)
@@ -106,5 +108,10 @@ def activity_sign_in(request, pk, token):
     agency = activity.organization.agency
     if agency is None or request.user.agency_id != agency.pk:
         raise PermissionDenied
-    attendance = services.activity_sign_in(activity=activity, person=request.user)
+    if request.method == "GET":
+        attendance = activity.attendances.filter(person=request.user, signed_in_at__isnull=False).first()
+        if attendance is None:
+            return render(request, "activities/sign_in_confirm.html", {"activity": activity})
+    else:
+        attendance = services.activity_sign_in(activity=activity, person=request.user)
     return render(request, "activities/sign_in_done.html", {"activity": activity, "attendance": attendance})

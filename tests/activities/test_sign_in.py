@@ -32,15 +32,40 @@ def test_a_person_of_the_agency_who_opens_the_link_is_marked_present(
 ):
     html = client_for(recorder).get(reverse("activities:qr", args=[today_activity.pk])).content.decode()
     link = html.split('id="sign-in-url">')[1].split("<")[0].replace("http://testserver", "")
-    response = client_for(staff).get(link)
+    page = client_for(staff).get(link)
+    assert page.status_code == 200 and "确认签到" in page.content.decode()
+    response = client_for(staff).post(link)
     assert response.status_code == 200 and "签到成功" in response.content.decode()
     row = Attendance.objects.get(activity=today_activity, person=staff)
     assert row.status == "present" and row.signed_in_at is not None
 
 
+def test_opening_the_link_alone_signs_nobody_in(client_for, staff, today_activity):
+    """A chat app's link preview or a browser's prefetch only GETs the link."""
+    url = reverse("activities:sign_in", args=[today_activity.pk, sign_in_token(today_activity)])
+    client_for(staff).get(url)
+    assert not Attendance.objects.exists()
+
+
+def test_opening_the_link_again_after_signing_in_shows_the_time(client_for, staff, today_activity):
+    url = reverse("activities:sign_in", args=[today_activity.pk, sign_in_token(today_activity)])
+    client_for(staff).post(url)
+    html = client_for(staff).get(url).content.decode()
+    assert "签到成功" in html and "确认签到" not in html
+
+
+def test_a_sign_in_makes_an_open_edit_form_stale(client_for, staff, today_activity):
+    before = today_activity.updated_at
+    client_for(staff).post(
+        reverse("activities:sign_in", args=[today_activity.pk, sign_in_token(today_activity)])
+    )
+    today_activity.refresh_from_db()
+    assert today_activity.updated_at > before
+
+
 def test_a_person_on_leave_who_signs_in_becomes_present(client_for, staff, today_activity):
     Attendance.objects.create(activity=today_activity, person=staff, status="leave")
-    client_for(staff).get(
+    client_for(staff).post(
         reverse("activities:sign_in", args=[today_activity.pk, sign_in_token(today_activity)])
     )
     assert Attendance.objects.get(activity=today_activity, person=staff).status == "present"
@@ -115,7 +140,7 @@ def test_signing_in_needs_a_login(client, today_activity):
 
 def test_a_new_colleague_signs_in_on_their_phone(client_for, agency, today_activity):
     newcomer = UserFactory(agency=agency, role="staff", real_name="新同志")
-    client_for(newcomer).get(
+    client_for(newcomer).post(
         reverse("activities:sign_in", args=[today_activity.pk, sign_in_token(today_activity)])
     )
     assert today_activity.attendances.filter(person=newcomer, status="present").exists()
