@@ -45,6 +45,7 @@ class Case:
     runs: int
     kind: str = "page"  # page | export | xlsx | import
     compare_with: str | None = None  # user whose same page must take as many queries
+    follow: bool = False  # follow redirects: the time is the redirect's and the page's together
 
 
 @dataclass
@@ -98,13 +99,13 @@ def _status(response) -> str:
     return f"HTTP {response.status_code}" + (f" → {location}" if location else "")
 
 
-def _capture(client, url):
+def _capture(client, url, follow=False):
     """One request with its SQL captured: (response status, [sql, …])."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+        response = client.get(url, follow=follow)
         _consume(response)
     measure_page.last_slowest = sorted(
         ((float(query["time"]) * 1000, query["sql"]) for query in captured.captured_queries), reverse=True
@@ -137,17 +138,21 @@ def measure_page(case, clients) -> Result:
     result = Result(case)
     client = clients[case.user]
     try:
-        response = client.get(case.url)  # warm-up: template loading, connection, caches
+        response = client.get(case.url, follow=case.follow)  # warm-up: templates, connection, caches
         _consume(response)
         result.status = _status(response)
         if response.status_code != 200:
             return result
-        response, statements = _capture(client, case.url)
+        if case.follow and response.redirect_chain:
+            result.status += (
+                " (after " + ", ".join(f"{code} → {to}" for to, code in response.redirect_chain) + ")"
+            )
+        response, statements = _capture(client, case.url, case.follow)
         result.queries = len(statements)
         result.slowest = measure_page.last_slowest
         for _ in range(case.runs):
             started = time.perf_counter()
-            response = client.get(case.url)
+            response = client.get(case.url, follow=case.follow)
             _consume(response)
             result.times_ms.append((time.perf_counter() - started) * 1000)
             if len(result.times_ms) >= 5 and sum(result.times_ms) > 60_000:
@@ -356,7 +361,16 @@ def cases(year, detail_id, deep_page, committee_deep_page, runs, export_runs) ->
             runs,
             compare_with="other",
         ),
-        Case("dashboard_committee", "Dashboard, committee", "admin", f"/dashboard/?year={year}", 100, runs),
+        # The committee's dashboard is its overview of every agency: /dashboard/ redirects there.
+        Case(
+            "dashboard_committee",
+            "Dashboard, committee (redirect to the overview, both timed)",
+            "admin",
+            f"/dashboard/?year={year}",
+            200,
+            runs,
+            follow=True,
+        ),
         Case("overview", "Committee overview", "admin", f"/dashboard/overview/?year={year}", 200, runs),
         Case(
             "summary",
