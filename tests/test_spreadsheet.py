@@ -1,9 +1,20 @@
 import datetime
+import decimal
+import io
 
 import openpyxl
 import pytest
 
-from studyportal.spreadsheet import safe_cell, safe_row
+from studyportal import spreadsheet
+from studyportal.spreadsheet import (
+    XLSX_CONTENT_TYPE,
+    Column,
+    Sheet,
+    safe_cell,
+    safe_row,
+    write_xlsx,
+    xlsx_download,
+)
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
@@ -20,3 +31,81 @@ def test_text_that_a_spreadsheet_would_run_is_written_as_text(text, tmp_path):
 def test_numbers_dates_and_plain_text_are_kept():
     day = datetime.date(2022, 3, 5)
     assert safe_row([3, 1.5, day, "学习", None, True]) == [3, 1.5, day, "学习", "", True]
+
+
+def _written(tmp_path, *sheets):
+    path = tmp_path / "out.xlsx"
+    write_xlsx(path, sheets)
+    return openpyxl.load_workbook(path)
+
+
+COLUMNS = [Column("日期", 12), Column("内容", 40), Column("比例", 10, "0.0%")]
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "<r><t>x</t></r>"]
+)
+def test_the_xlsx_writer_keeps_text_that_a_spreadsheet_would_run_as_text(text, tmp_path):
+    cell = _written(tmp_path, Sheet("表", COLUMNS, [[None, text]])).active["B2"]
+    assert cell.data_type == "s"
+    assert cell.value == ("'" + text).replace("\r", "\n")
+
+
+def test_a_line_break_in_text_is_a_line_feed(tmp_path):
+    sheet = _written(tmp_path, Sheet("表", COLUMNS, [[None, "第一行\r\n第二行\r第三行"]])).active
+    assert sheet["B2"].value == "第一行\n第二行\n第三行"
+
+
+def test_the_xlsx_writer_neither_links_nor_converts_plain_text(tmp_path):
+    sheet = _written(tmp_path, Sheet("表", COLUMNS, [[None, "http://example.com"], [None, "0012"]])).active
+    assert sheet["B2"].value == "http://example.com" and sheet["B2"].hyperlink is None
+    assert sheet["B3"].value == "0012"
+
+
+def test_every_sheet_has_a_bold_frozen_header_and_the_widths_of_its_columns(tmp_path):
+    book = _written(tmp_path, Sheet("一", COLUMNS, [[None, "学习"]]), Sheet("二", COLUMNS, []))
+    assert book.sheetnames == ["一", "二"]
+    for sheet in book.worksheets:
+        assert [cell.value for cell in sheet[1]] == ["日期", "内容", "比例"]
+        assert all(cell.font.b for cell in sheet[1])
+        assert sheet.freeze_panes == "A2"
+        assert round(sheet.column_dimensions["B"].width) == 41  # Excel adds its padding
+    assert book["二"].max_row == 1
+
+
+def test_dates_numbers_and_empty_cells_keep_their_types(tmp_path, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    noon_utc = datetime.datetime(2022, 3, 5, 4, 0, tzinfo=datetime.timezone.utc)
+    rows = [
+        [datetime.date(2022, 3, 5), decimal.Decimal("1.5"), 0.875],
+        [noon_utc, "", True],
+    ]
+    sheet = _written(tmp_path, Sheet("表", COLUMNS, rows)).active
+    assert sheet["A2"].value == datetime.datetime(2022, 3, 5) and sheet["A2"].number_format == "yyyy-mm-dd"
+    assert sheet["B2"].value == 1.5
+    assert sheet["C2"].value == 0.875 and sheet["C2"].number_format == "0.0%"
+    assert sheet["A3"].value == datetime.datetime(2022, 3, 5, 12, 0)  # shown in local time
+    assert sheet["B3"].value is None
+    assert sheet["C3"].value is True
+
+
+def test_rows_past_the_sheet_limit_continue_on_numbered_sheets(tmp_path, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS_PER_SHEET", 3)  # the header and two rows
+    long_title = "很长的名称" * 7  # past Excel's 31 characters for a sheet name
+    book = _written(tmp_path, Sheet(long_title, COLUMNS, ([None, str(n)] for n in range(5))))
+    assert [len(name) for name in book.sheetnames] == [31, 31, 31]
+    assert book.sheetnames[1].endswith(" (2)") and book.sheetnames[2].endswith(" (3)")
+    assert [[row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] for sheet in book] == [
+        ["0", "1"],
+        ["2", "3"],
+        ["4"],
+    ]
+    assert all(sheet["B1"].value == "内容" and sheet.freeze_panes == "A2" for sheet in book)
+
+
+def test_a_download_is_an_xlsx_attachment(db):
+    response = xlsx_download("台账.xlsx", [Sheet("表", COLUMNS, [[None, "学习"]])])
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"].startswith("attachment;")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.active["B2"].value == "学习"

@@ -1,17 +1,15 @@
 """The filtered activity list as XLSX or CSV, streamed, every text cell defused against formulas."""
 
 import csv
-import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
-from studyportal.spreadsheet import XLSX_CONTENT_TYPE, safe_row
+from studyportal.spreadsheet import Column, Sheet, safe_row, xlsx_download
 
 from .. import selectors
 from ..completeness import missing_items
@@ -21,21 +19,21 @@ from ..models import Group, StudyMaterial
 CHUNK = 2000
 
 
-def _header():
+def _columns():
     return [
-        _("Date"),
-        _("Organization"),
-        _("Group"),
-        _("Kind"),
-        _("Title"),
-        _("Location / site"),
-        _("Speaker / study leader"),
-        _("Present"),
-        _("Outside participants"),
-        _("Hours"),
-        _("Study materials"),
-        _("Status"),
-        _("Completeness"),
+        Column(_("Date"), 12),
+        Column(_("Organization"), 24),
+        Column(_("Group"), 8),
+        Column(_("Kind"), 16),
+        Column(_("Title"), 40),
+        Column(_("Location / site"), 24),
+        Column(_("Speaker / study leader"), 14),
+        Column(_("Present"), 8),
+        Column(_("Outside participants"), 10),
+        Column(_("Hours"), 8),
+        Column(_("Study materials"), 40),
+        Column(_("Status"), 10),
+        Column(_("Completeness"), 30),
     ]
 
 
@@ -45,23 +43,21 @@ def _rows(queryset):
     ).iterator(chunk_size=CHUNK)
     for activity in activities:
         missing = missing_items(activity)
-        yield safe_row(
-            [
-                activity.date,
-                activity.organization.name,
-                str(Group(activity.group).label),
-                activity.get_kind_display(),
-                activity.title,
-                activity.location,
-                activity.speaker_display,
-                activity.present_count,
-                activity.outside_headcount,
-                activity.hours,
-                "、".join(f"《{material.title}》" for material in activity.materials.all()),
-                activity.get_status_display(),
-                "、".join(str(item) for item in missing) if missing else _("Complete"),
-            ]
-        )
+        yield [
+            activity.date,
+            activity.organization.name,
+            str(Group(activity.group).label),
+            activity.get_kind_display(),
+            activity.title,
+            activity.location,
+            activity.speaker_display,
+            activity.present_count,
+            activity.outside_headcount,
+            activity.hours,
+            "、".join(f"《{material.title}》" for material in activity.materials.all()),
+            activity.get_status_display(),
+            "、".join(str(item) for item in missing) if missing else _("Complete"),
+        ]
 
 
 class _Echo:
@@ -75,9 +71,9 @@ def _csv_response(queryset, filename):
     def lines():
         # Excel and WPS read UTF-8 CSV correctly only with the byte-order mark.
         yield "\ufeff"
-        yield writer.writerow(_header())
+        yield writer.writerow(safe_row(column.label for column in _columns()))
         for row in _rows(queryset):
-            yield writer.writerow(row)
+            yield writer.writerow(safe_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -85,21 +81,7 @@ def _csv_response(queryset, filename):
 
 
 def _xlsx_response(queryset, filename):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Activities"))
-    sheet.append(_header())
-    for row in _rows(queryset):
-        sheet.append(row)
-    # Spooled to disk past a few megabytes, so a year's ledger does not sit in memory.
-    handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
-    workbook.save(handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return xlsx_download(f"{filename}.xlsx", [Sheet(_("Activities"), _columns(), _rows(queryset))])
 
 
 @login_required

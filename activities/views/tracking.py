@@ -6,8 +6,6 @@ a secretary reopens and closes items and sees members' study points; only an adm
 low-points threshold. Another agency's object is a 404, a role too low a 403.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,12 +19,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_q
-from studyportal.spreadsheet import safe_cell, xlsx_response
+from studyportal.spreadsheet import Column, Sheet, xlsx_download
 
 from .. import records_selectors as selectors
 from .. import records_services as services
@@ -266,27 +262,13 @@ EXPORT_COLUMNS = [
 @require_GET
 def rectification_export(request):
     items = RectificationFilter(request.GET, queryset=selectors.rectification_list(request.user)).qs
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = _("Rectification")
     # The headers are lazy, translated here in the language of the request.
-    columns = [(str(header), width, value) for header, width, value in EXPORT_COLUMNS]
-    sheet.append([header for header, _w, _v in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F2DCDB")
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    for item in items:
-        sheet.append([safe_cell(value(item)) for _h, _w, value in columns])
-    for index, (_header, width, _value) in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    return xlsx_response(workbook, f"rectification-{timezone.localdate():%Y%m%d}.xlsx")
+    columns = [Column(str(header), width) for header, width, _value in EXPORT_COLUMNS]
+    rows = ([value(item) for _header, _width, value in EXPORT_COLUMNS] for item in items)
+    return xlsx_download(
+        f"rectification-{timezone.localdate():%Y%m%d}.xlsx",
+        [Sheet(_("Rectification"), columns, rows, wrap_text=True)],
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,12 +3,11 @@
 One sheet per group of activities (领学 / 助学 / 检学), then rectification items, study points and
 publicity placements. Only approved, non-deleted activities are ledger entries. Rows are read with
 `.iterator()` in chunks; the study materials of a chunk come in one query, attendance counts are
-annotated, so the number of queries grows with the chunks and never with the rows. openpyxl's
-write-only mode keeps only the current row in memory. A sheet that would pass Excel's row limit
-continues on "领学 (2)" and so on.
+annotated, so the number of queries grows with the chunks and never with the rows. The workbook is
+written by `studyportal.spreadsheet.write_xlsx` (XlsxWriter, constant memory), which also continues a
+sheet that would pass Excel's row limit on "领学 (2)" and so on.
 """
 
-import datetime
 from collections import defaultdict
 from itertools import islice
 
@@ -16,86 +15,32 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from activities.models import Activity, Attendance, Group, Kind, Publicity, RectificationItem, StudyPoints
-from studyportal.spreadsheet import safe_cell
+from studyportal.spreadsheet import Column, Sheet, write_xlsx
 
-# Excel's limit, header row included; tests lower it to see the split.
-MAX_ROWS_PER_SHEET = 1_048_576
 CHUNK_SIZE = 2000
-DATE_FORMAT = "yyyy-mm-dd"
 
 
 def ledger_workbook(*, organizations, year: int, stream) -> None:
-    """Write the ledgers of `organizations` (a queryset of Organization) for `year` to `stream`."""
-    book = Workbook(write_only=True)
+    """Write the ledgers of `organizations` (a queryset of Organization) for `year` to `stream`
+    (a path or a seekable binary file)."""
+    write_xlsx(stream, _sheets(organizations, year))
+
+
+def _sheets(organizations, year):
+    # A generator: each sheet's rows are queried only when the sheet before it is written.
     for group in (Group.LEADING, Group.EXPERIENTIAL, Group.PRACTICE):
-        _write_sheets(
-            book, str(group.label), _activity_columns(group), _activity_rows(organizations, year, group)
-        )
-    _write_sheets(
-        book,
+        yield Sheet(str(group.label), _activity_columns(group), _activity_rows(organizations, year, group))
+    yield Sheet(
         pgettext("ledger", "Rectification items"),
         _rectification_columns(),
         _rectification_rows(organizations, year),
     )
-    _write_sheets(
-        book, pgettext("ledger", "Study points"), _points_columns(), _points_rows(organizations, year)
+    yield Sheet(pgettext("ledger", "Study points"), _points_columns(), _points_rows(organizations, year))
+    yield Sheet(
+        pgettext("ledger", "Publicity placements"), _publicity_columns(), _publicity_rows(organizations, year)
     )
-    _write_sheets(
-        book,
-        pgettext("ledger", "Publicity placements"),
-        _publicity_columns(),
-        _publicity_rows(organizations, year),
-    )
-    book.save(stream)
-
-
-def _write_sheets(book, name: str, columns: list[tuple[str, int]], rows) -> None:
-    """Append `rows` under a header, starting a new sheet "name (n)" whenever one is full."""
-    sheet = None
-    used = 0
-    number = 0
-    for row in rows:
-        if sheet is None or used >= MAX_ROWS_PER_SHEET:
-            number += 1
-            sheet = _new_sheet(book, name if number == 1 else f"{name} ({number})", columns)
-            used = 1
-        sheet.append([_cell(sheet, value) for value in row])
-        used += 1
-    if sheet is None:  # an empty ledger still gets its sheet with the header, so the file reads the same
-        _new_sheet(book, name, columns)
-
-
-def _new_sheet(book, title, columns):
-    sheet = book.create_sheet(title=title[:31])
-    # Write-only sheets take their layout before the first row.
-    for index, (_label, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header = []
-    for label, _width in columns:
-        cell = WriteOnlyCell(sheet, value=safe_cell(label))
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.append(cell)
-    sheet.append(header)
-    return sheet
-
-
-def _cell(sheet, value):
-    """User text defused against formulas; dates as real dates that Excel sorts and filters."""
-    if value is None or value == "":
-        return None  # no cell at all: smaller and faster to write than an empty string
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return safe_cell(value)
 
 
 # The msgids carry the context "ledger": the same English words elsewhere (Present, Status) are
@@ -113,29 +58,29 @@ def _chunks(iterable, size):
 # --- activities ------------------------------------------------------------------------------------
 
 
-def _activity_columns(group: str) -> list[tuple[str, int]]:
+def _activity_columns(group: str) -> list[Column]:
     columns = [
-        (pgettext("ledger", "Date"), 12),
-        (pgettext("ledger", "Organization"), 24),
-        (pgettext("ledger", "Kind"), 16),
-        (pgettext("ledger", "Title / theme"), 40),
-        (pgettext("ledger", "Location"), 24),
-        (pgettext("ledger", "Speaker / study leader"), 14),
-        (pgettext("ledger", "Given by a leader"), 10),
-        (pgettext("ledger", "Present"), 8),
-        (pgettext("ledger", "Expected"), 8),
-        (pgettext("ledger", "Outside participants"), 10),
-        (pgettext("ledger", "Hours"), 8),
-        (pgettext("ledger", "Study materials"), 40),
+        Column(pgettext("ledger", "Date"), 12),
+        Column(pgettext("ledger", "Organization"), 24),
+        Column(pgettext("ledger", "Kind"), 16),
+        Column(pgettext("ledger", "Title / theme"), 40),
+        Column(pgettext("ledger", "Location"), 24),
+        Column(pgettext("ledger", "Speaker / study leader"), 14),
+        Column(pgettext("ledger", "Given by a leader"), 10),
+        Column(pgettext("ledger", "Present"), 8),
+        Column(pgettext("ledger", "Expected"), 8),
+        Column(pgettext("ledger", "Outside participants"), 10),
+        Column(pgettext("ledger", "Hours"), 8),
+        Column(pgettext("ledger", "Study materials"), 40),
     ]
     if group == Group.EXPERIENTIAL:
-        columns.append((pgettext("ledger", "Party oath renewed"), 10))
+        columns.append(Column(pgettext("ledger", "Party oath renewed"), 10))
     if group == Group.PRACTICE:
         columns += [
-            (pgettext("ledger", "Households reached"), 10),
-            (pgettext("ledger", "Enterprises reached"), 10),
+            Column(pgettext("ledger", "Households reached"), 10),
+            Column(pgettext("ledger", "Enterprises reached"), 10),
         ]
-    columns += [(pgettext("ledger", "Status"), 10), (pgettext("ledger", "Notes"), 40)]
+    columns += [Column(pgettext("ledger", "Status"), 10), Column(pgettext("ledger", "Notes"), 40)]
     return columns
 
 
@@ -257,16 +202,16 @@ def _materials_of(activity_ids) -> dict[int, list[str]]:
 # Built per call, so that the labels follow the language active at export time.
 def _rectification_columns():
     return [
-        (pgettext("ledger", "Agency"), 24),
-        (pgettext("ledger", "Problem"), 50),
-        (pgettext("ledger", "Category"), 14),
-        (pgettext("ledger", "Source"), 12),
-        (pgettext("ledger", "Measures"), 50),
-        (pgettext("ledger", "Owner"), 12),
-        (pgettext("ledger", "Deadline"), 12),
-        (pgettext("ledger", "Status"), 10),
-        (pgettext("ledger", "Closed at"), 12),
-        (pgettext("ledger", "Closing evidence"), 40),
+        Column(pgettext("ledger", "Agency"), 24),
+        Column(pgettext("ledger", "Problem"), 50),
+        Column(pgettext("ledger", "Category"), 14),
+        Column(pgettext("ledger", "Source"), 12),
+        Column(pgettext("ledger", "Measures"), 50),
+        Column(pgettext("ledger", "Owner"), 12),
+        Column(pgettext("ledger", "Deadline"), 12),
+        Column(pgettext("ledger", "Status"), 10),
+        Column(pgettext("ledger", "Closed at"), 12),
+        Column(pgettext("ledger", "Closing evidence"), 40),
     ]
 
 
@@ -309,7 +254,7 @@ def _rectification_rows(organizations, year):
             sources.get(source, source),
             measures,
             owner,
-            (deadline),
+            deadline,
             statuses.get(status, status),
             timezone.localdate(closed_at) if closed_at else None,
             evidence,
@@ -318,11 +263,11 @@ def _rectification_rows(organizations, year):
 
 def _points_columns():
     return [
-        (pgettext("ledger", "Agency"), 24),
-        (pgettext("ledger", "Name"), 12),
-        (pgettext("ledger", "Period"), 10),
-        (pgettext("ledger", "Platform"), 16),
-        (pgettext("ledger", "Points"), 10),
+        Column(pgettext("ledger", "Agency"), 24),
+        Column(pgettext("ledger", "Name"), 12),
+        Column(pgettext("ledger", "Period"), 10),
+        Column(pgettext("ledger", "Platform"), 16),
+        Column(pgettext("ledger", "Points"), 10),
     ]
 
 
@@ -341,13 +286,13 @@ def _points_rows(organizations, year):
 
 def _publicity_columns():
     return [
-        (pgettext("ledger", "Date"), 12),
-        (pgettext("ledger", "Agency"), 24),
-        (pgettext("ledger", "Title"), 50),
-        (pgettext("ledger", "Outlet"), 20),
-        (pgettext("ledger", "Level"), 10),
-        (pgettext("ledger", "Form"), 10),
-        (pgettext("ledger", "Link"), 40),
+        Column(pgettext("ledger", "Date"), 12),
+        Column(pgettext("ledger", "Agency"), 24),
+        Column(pgettext("ledger", "Title"), 50),
+        Column(pgettext("ledger", "Outlet"), 20),
+        Column(pgettext("ledger", "Level"), 10),
+        Column(pgettext("ledger", "Form"), 10),
+        Column(pgettext("ledger", "Link"), 40),
     ]
 
 
@@ -360,4 +305,4 @@ def _publicity_rows(organizations, year):
     levels = {key: str(label) for key, label in Publicity.Level.choices}
     forms = {key: str(label) for key, label in Publicity.Form.choices}
     for date, agency, title, outlet, level, form, link in placements.iterator(chunk_size=CHUNK_SIZE):
-        yield [(date), agency, title, outlet, levels.get(level, level), forms.get(form, form), link]
+        yield [date, agency, title, outlet, levels.get(level, level), forms.get(form, form), link]

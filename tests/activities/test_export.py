@@ -51,6 +51,16 @@ def test_xlsx_holds_the_visible_records_with_formulas_as_text(client_for, staff,
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
+def test_the_xlsx_header_is_bold_frozen_and_the_columns_are_wide_enough(client_for, staff, records):
+    response = client_for(staff).get(reverse("activities:export"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [cell.value for cell in sheet[1]][:5] == ["日期", "单位", "类别", "活动类型", "主题"]
+    assert all(cell.font.b for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["E"].width >= 40
+    assert sheet["A2"].is_date and sheet["A2"].number_format == "yyyy-mm-dd"
+
+
 def test_an_unknown_format_is_refused(client_for, staff, db):
     assert client_for(staff).get(reverse("activities:export"), {"format": "exe"}).status_code == 400
 

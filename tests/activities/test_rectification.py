@@ -322,15 +322,17 @@ def test_the_export_is_a_workbook_with_dates_and_defused_text(client_for, agency
     response = client_for(staff).get(reverse("tracking:rectification_export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["单位", "年", "问题"]
+    assert all(cell.font.b for cell in sheet[1])
     row = {header[i]: cell.value for i, cell in enumerate(sheet[2])}
     assert row["问题"] == '\'=HYPERLINK("http://x")'
     assert row["整改时限"].date() == datetime.date(2022, 12, 31)
     assert row["责任人"] == staff.real_name
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["C"].width > 20
+    assert sheet["C2"].alignment.wrap_text
 
 
 def test_the_list_filters_by_owner_offering_only_owners(client_for, agency, staff, leader, secretary):

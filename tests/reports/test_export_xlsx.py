@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from activities.models import Activity, Attendance, Kind, Publicity, StudyMaterial, StudyPoints
 from reports.exporters import xlsx
 from reports.exporters.xlsx import ledger_workbook
+from studyportal import spreadsheet
 from studyportal.accounts.models import Organization
 from tests.factories import ActivityFactory, AttendanceFactory, RectificationItemFactory
 
@@ -146,7 +147,7 @@ def test_an_empty_year_still_has_every_sheet_with_its_header(agency, ledger):
 def test_a_sheet_past_the_row_limit_continues_on_a_numbered_sheet(agency, branch, secretary, monkeypatch):
     for day in range(1, 8):
         ActivityFactory(organization=branch, date=datetime.date(2022, 1, day), recorded_by=secretary)
-    monkeypatch.setattr(xlsx, "MAX_ROWS_PER_SHEET", 3)  # the header and two rows
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS_PER_SHEET", 3)  # the header and two rows
     book = _workbook(agency.subtree())
     leading = [name for name in book.sheetnames if name.startswith("领学")]
     assert leading == ["领学", "领学 (2)", "领学 (3)", "领学 (4)"]
