@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from studyportal.accounts.models import Organization, Role, User
 from studyportal.accounts.services import organization_create, role_grant
 from studyportal.audit.models import AuditEntry
-from studyportal.audit.services import audit_record_bulk
+from studyportal.audit.services import audit_batch, audit_record_bulk, audit_record_rows, model_label
 
 from .ledger import (
     CellError,
@@ -201,6 +201,8 @@ class Importer:
         self.organization = organization
         self.agency = organization.agency
         self.user = user
+        # Model label → ids of the records this import created, for its closing audit entry.
+        self.created_ids: dict[str, list] = defaultdict(list)
 
     def people_by_name(self) -> dict[str, User]:
         # People who left stay matchable: old ledgers name them.
@@ -223,6 +225,18 @@ class Importer:
 
     def finish(self) -> None:
         pass
+
+    def bulk_create_audited(self, model, objects: list) -> list:
+        """Insert new records in bulk with what save() would have added: a history record (for models
+        that keep history) and one audit entry each, both naming the importer."""
+        if not objects:
+            return []
+        objects = model.objects.bulk_create(objects)
+        if getattr(model._meta, "simple_history_manager_attribute", None):
+            model.history.bulk_history_create(objects, default_user=self.user)
+        audit_record_bulk(model=model, objects=objects, action=AuditEntry.Action.CREATE, by=self.user)
+        self.created_ids[model_label(model)] += [obj.pk for obj in objects]
+        return objects
 
 
 # ---------------------------------------------------------------------------- people
@@ -343,6 +357,7 @@ class PeopleImporter(Importer):
             # The admin issues an initial password later (DESIGN §3).
             person.set_unusable_password()
             person.save()
+            self.created_ids[model_label(User)].append(person.pk)
             role_grant(user=person, organization=self.agency, role=Role.STAFF)
             return CREATED
         changes = {
@@ -537,7 +552,8 @@ class ActivitiesImporter(Importer):
         """Write the pending rows with one bulk insert per table (create() and .add() cost ~9 queries a row).
 
         bulk_create sends no signals, so the history and the audit entries that save() would have
-        written are written here, in bulk: one history record and one audit entry per row.
+        written are written here, in bulk: one history record and one audit entry per activity, and
+        the attendance and material links (~13 rows an activity) as tables of rows in a few entries.
         """
         items, self.pending = self.pending, []
         if not items:
@@ -567,13 +583,17 @@ class ActivitiesImporter(Importer):
                 )
                 for link in links
             )
+        # Ids, not instances: setting 125,000 foreign keys through their descriptors costs seconds.
         attendance = Attendance.objects.bulk_create(
-            Attendance(activity=activity, person=person, status=Attendance.Status.PRESENT)
+            Attendance(activity_id=activity.pk, person_id=person.pk, status=Attendance.Status.PRESENT)
             for activity, item in zip(activities, items, strict=True)
             for person in item["attendees"]
         )
         audit_record_bulk(model=Activity, objects=activities, action=AuditEntry.Action.CREATE, by=self.user)
-        audit_record_bulk(model=Attendance, objects=attendance, action=AuditEntry.Action.CREATE, by=self.user)
+        audit_record_rows(model=Attendance, objects=attendance, by=self.user)
+        audit_record_rows(model=through, objects=links, by=self.user)
+        for model, created in ((Activity, activities), (Attendance, attendance), (through, links)):
+            self.created_ids[model_label(model)] += [obj.pk for obj in created]
 
 
 def _materials_by_title(titles: set[str]) -> dict[str, StudyMaterial]:
@@ -589,18 +609,6 @@ def _materials_by_title(titles: set[str]) -> dict[str, StudyMaterial]:
         )
         found = {material.title: material for material in StudyMaterial.objects.filter(title__in=titles)}
     return found
-
-
-def _bulk_create_audited(model, objects: list, *, by) -> list:
-    """Insert new records in bulk with what save() would have added: a history record (for models that
-    keep history) and one audit entry each, both naming the importer."""
-    if not objects:
-        return []
-    objects = model.objects.bulk_create(objects)
-    if getattr(model._meta, "simple_history_manager_attribute", None):
-        model.history.bulk_history_create(objects, default_user=by)
-    audit_record_bulk(model=model, objects=objects, action=AuditEntry.Action.CREATE, by=by)
-    return objects
 
 
 def _historical_materials():
@@ -724,7 +732,7 @@ class RectificationImporter(Importer):
         return CREATED
 
     def finish(self):
-        _bulk_create_audited(RectificationItem, self.pending, by=self.user)
+        self.bulk_create_audited(RectificationItem, self.pending)
 
 
 # ---------------------------------------------------------------------------- study points
@@ -801,7 +809,7 @@ class PointsImporter(Importer):
         return UPDATED
 
     def finish(self):
-        _bulk_create_audited(Points, self.pending, by=self.user)
+        self.bulk_create_audited(Points, self.pending)
 
 
 # ---------------------------------------------------------------------------- publicity
@@ -898,7 +906,7 @@ class PublicityImporter(Importer):
         return UPDATED
 
     def finish(self):
-        _bulk_create_audited(Publicity, self.pending, by=self.user)
+        self.bulk_create_audited(Publicity, self.pending)
 
 
 IMPORTERS: dict[str, type[Importer]] = {
@@ -928,9 +936,20 @@ def find_organization(text: str, queryset=None) -> Organization:
 
 
 def ledger_import(
-    *, ledger_type: str, data: bytes, filename: str, organization: Organization, user, dry_run: bool = False
+    *,
+    ledger_type: str,
+    data: bytes,
+    filename: str,
+    organization: Organization,
+    user,
+    dry_run: bool = False,
+    batch: ImportBatch | None = None,
 ) -> ImportResult:
-    """Check every row of the file; unless one is bad, write them all (or, for a dry run, only count)."""
+    """Check every row of the file; unless one is bad, write them all (or, for a dry run, only count).
+
+    The audit entries of the rows written are closed by one entry naming the file (its name and
+    sha256), the browser upload (`batch`) if any, the counts and the ids of every record created.
+    """
     importer = IMPORTERS[ledger_type](organization=organization, user=user)
     result = ImportResult(ledger_type=ledger_type, dry_run=dry_run)
     if importer.agency is None:
@@ -957,12 +976,33 @@ def ledger_import(
     if result.errors:
         return result
     items = [item for _row, item in cleaned]
+    digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
-        importer.before_write(items)
-        for item in items:
-            outcome = importer.write(item)
-            setattr(result, outcome, getattr(result, outcome) + 1)
-        importer.finish()
+        with audit_batch(
+            model=model_label(ImportBatch),
+            object_id=batch.pk if batch is not None else digest,
+            object_repr=filename,
+            by=user,
+            discard=dry_run,
+        ) as about:
+            importer.before_write(items)
+            for item in items:
+                outcome = importer.write(item)
+                setattr(result, outcome, getattr(result, outcome) + 1)
+            importer.finish()
+            about.update(
+                file=filename,
+                sha256=digest,
+                bytes=len(data),
+                ledger_type=ledger_type,
+                organization=organization.pk,
+                batch=batch.pk if batch is not None else None,
+                rows=len(items),
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                records=importer.created_ids,
+            )
         if dry_run:
             # The counts come from doing the work; rolling it back leaves the database as it was.
             transaction.set_rollback(True)
@@ -1006,6 +1046,7 @@ def import_batch_confirm(*, batch, by) -> ImportResult | None:
         filename=batch.filename,
         organization=batch.organization,
         user=by,
+        batch=batch,
     )
     if result.ok:
         batch.imported_at = timezone.now()

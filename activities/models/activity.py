@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from studyportal.accounts.models import Organization
+from studyportal.choices import choice_label
 
 
 class Group(models.TextChoices):
@@ -188,10 +189,17 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["organization", "date"], name="activity_org_date"),
             models.Index(fields=["status", "date"], name="activity_status_date"),
+            # The list's order over the records not deleted: a committee's list of every agency has no
+            # organization filter, so its pages and its count are index-only scans of this one.
+            models.Index(
+                fields=["-date", "-id"],
+                name="activity_list_order",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.title}"
+        return f"{self.date:%Y-%m-%d} {choice_label(self, 'kind')} {self.title}"
 
     @property
     def group(self) -> str:
@@ -238,7 +246,8 @@ class Attendance(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} · {self.get_status_display()}"
+        # The audit trail names each bulk-written attendance row by this.
+        return f"{self.person} · {choice_label(self, 'status')}"
 
 
 def attachment_path(instance, filename):

@@ -11,6 +11,11 @@ class AuditEntry(models.Model):
 
     Entries form a hash chain: each `hash` is sha256(previous hash + canonical JSON of the entry),
     so editing, inserting or removing a row afterwards is found by `manage.py audit_verify`.
+
+    Rows written in bulk as parts of another record (an import's attendance and material links) are
+    recorded as tables, many rows to an entry (services.audit_record_rows); an import ends with one
+    entry (action "import") naming the file and listing the ids it created, which verify checks
+    against the entries before it (services.audit_batch).
     """
 
     class Action(models.TextChoices):
@@ -19,6 +24,8 @@ class AuditEntry(models.Model):
         DELETE = "delete", _("Deleted")
         LINK = "link", _("Linked")
         UNLINK = "unlink", _("Unlinked")
+        # Closes the entries an import wrote, accounting for every record they hold (services.audit_batch).
+        IMPORT = "import", _("Imported")
 
     # Assigned by the chain (1, 2, 3 …) so that a missing entry is a visible gap.
     seq = models.BigIntegerField(_("number"), primary_key=True)

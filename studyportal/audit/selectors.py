@@ -6,7 +6,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from .models import GENESIS_HASH, AuditEntry, ChainHead
-from .services import CHANGED, MASK, entry_hash, model_label
+from .services import CHANGED, MASK, entries_digest, entry_hash, model_label
 
 
 @dataclass
@@ -81,6 +81,7 @@ def audit_entries_for(obj, limit: int = 50):
 def verify_chain() -> tuple[int, str | None]:
     """(entries checked, None) when the chain is whole; otherwise the first problem, naming the entry."""
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
+    imports = []
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
             return checked, f"entry #{expected_seq} is missing (next present is #{entry.seq})"
@@ -91,8 +92,56 @@ def verify_chain() -> tuple[int, str | None]:
             )
         if entry_hash(entry) != entry.hash:
             return checked, f"entry #{entry.seq} was altered (its content no longer matches its hash)"
+        if entry.action == AuditEntry.Action.IMPORT:
+            imports.append((entry.seq, entry.after or {}))
         expected_prev, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.seq, head.hash) != (checked, expected_prev):
         return checked, f"entries after #{checked} are missing (the chain head records #{head.seq})"
+    for seq, about in imports:
+        problem = _import_problem(seq, about)
+        if problem:
+            return checked, problem
     return checked, None
+
+
+def _is_table(object_id: str) -> bool:
+    # services.audit_record_rows names its entries "first id-last id"; one record's entry has its id.
+    first, dash, last = object_id.partition("-")
+    return bool(dash) and first.isdigit() and last.isdigit()
+
+
+def _import_problem(seq: int, about: dict) -> str | None:
+    """Whether an import's closing entry (services.audit_batch) matches the entries it closes: their
+    hashes give its digest, and the records they hold are exactly the ids it lists."""
+    span = about.get("entries") or {}
+    first, last = span.get("first"), span.get("last")
+    if not isinstance(first, int) or not isinstance(last, int) or not first <= last < seq:
+        return f"entry #{seq} (an import) names no valid range of entries"
+    rows = list(
+        AuditEntry.objects.filter(seq__gte=first, seq__lte=last)
+        .order_by("seq")
+        .values_list("seq", "hash", "model", "object_id", "action")
+    )
+    if len(rows) != span.get("count") or entries_digest(row[1] for row in rows) != span.get("digest"):
+        return f"entry #{seq} (an import) does not match the entries #{first}–#{last} it closes"
+    listed = {
+        label: {pk for low, high in runs for pk in range(low, high + 1)}
+        for label, runs in (about.get("records") or {}).items()
+    }
+    found: dict[str, set] = {label: set() for label in listed}
+    tables = []
+    for row_seq, _hash, label, object_id, action in rows:
+        if label not in listed or action != AuditEntry.Action.CREATE:
+            continue
+        if _is_table(object_id):
+            tables.append(row_seq)
+        else:
+            found[label].add(int(object_id))
+    for label, after in AuditEntry.objects.filter(seq__in=tables).values_list("model", "after"):
+        position = after["fields"].index("id") if "id" in after["fields"] else 0
+        found[label].update(row[position] for row in after["rows"])
+    for label, ids in listed.items():
+        if found[label] != ids:
+            return f"entry #{seq} (an import) lists other {label} records than its entries hold"
+    return None

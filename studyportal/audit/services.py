@@ -3,6 +3,8 @@
 import datetime
 import hashlib
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -28,6 +30,24 @@ def model_label(model) -> str:
 def normalised(value):
     """The value as it reads back from a JSON column, so that hashing before and after storing agrees."""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _audited_fields(model) -> list:
+    return [field for field in model._meta.concrete_fields if field.name not in IGNORED_FIELDS]
+
+
+def _plain_values(model, objects) -> list[list]:
+    """The rows' values in the order of `_audited_fields`, as they read back from a JSON column."""
+    fields = _audited_fields(model)
+    return normalised(
+        [
+            [
+                MASK if field.name in MASKED_FIELDS else _plain(field, getattr(obj, field.attname))
+                for field in fields
+            ]
+            for obj in objects
+        ]
+    )
 
 
 def snapshot(instance, values: dict | None = None) -> dict:
@@ -78,12 +98,19 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256((entry.prev_hash + canonical(entry)).encode()).hexdigest()
 
 
-def _build(*, model, object_id, object_repr, action, before, after, by) -> AuditEntry:
+def _stamp(by) -> dict:
+    """When and by whom, worked out once for all the entries of one write."""
     actor = by if by is not None else current_actor()
+    return {
+        "at": timezone.now(),
+        "actor_id": actor.pk if actor else None,
+        "actor_name": (str(actor) if actor else "")[:150],
+    }
+
+
+def _build(*, model, object_id, object_repr, action, before, after, by) -> AuditEntry:
     return AuditEntry(
-        at=timezone.now(),
-        actor_id=actor.pk if actor else None,
-        actor_name=(str(actor) if actor else "")[:150],
+        **_stamp(by),
         model=model,
         object_id=str(object_id),
         object_repr=str(object_repr)[:200],
@@ -93,16 +120,48 @@ def _build(*, model, object_id, object_repr, action, before, after, by) -> Audit
     )
 
 
-@transaction.atomic
+# The entries appended inside an `audit_batch` block wait there, to be chained with its closing entry.
+_batch_var: ContextVar = ContextVar("audit_batch", default=None)
+# Beyond this many waiting entries (~60 MB) a batch chains them and keeps only their seq and hash.
+MAX_QUEUED = 20_000
+
+
+class _Batch:
+    def __init__(self):
+        self.queued: list[AuditEntry] = []
+        self.chained: list[tuple[int, str]] = []  # (seq, hash) of the entries chained already
+
+
 def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
+    batch = _batch_var.get()
+    if batch is None:
+        return _chain(entries)
+    batch.queued.extend(entries)
+    if len(batch.queued) >= MAX_QUEUED:
+        batch.chained += [(entry.seq, entry.hash) for entry in _chain(batch.queued)]
+        batch.queued = []
+    return entries
+
+
+@transaction.atomic
+def _chain(entries: list[AuditEntry], closing=None) -> list[AuditEntry]:
+    """Numbers and hashes the entries onto the chain and stores them; `closing(entries)`, when given,
+    makes one more entry from the hashed ones, chained last."""
     # The head row's lock is held until the surrounding transaction ends, so chains never fork; on
     # SQLite the write lock taken at BEGIN already serialises writers.
     head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
-    for entry in entries:
+
+    def link(entry):
         head.seq += 1
         entry.seq = head.seq
         entry.prev_hash = head.hash
         entry.hash = head.hash = entry_hash(entry)
+
+    for entry in entries:
+        link(entry)
+    if closing is not None:
+        entries = [*entries, closing(entries)]
+        link(entries[-1])
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
     head.save(update_fields=["seq", "hash"])
     return entries
@@ -131,22 +190,129 @@ def audit_record_bulk(*, model, objects, action: str, by=None) -> int:
     the same transaction as the write, so that the rows and their entries commit or roll back together.
     """
     label = model_label(model)
+    objects = list(objects)
+    names = [field.name for field in _audited_fields(model)]
+    stamp = _stamp(by)
+    delete = action == AuditEntry.Action.DELETE
     entries = []
-    for obj in objects:
-        values = snapshot(obj)
+    for obj, row in zip(objects, _plain_values(model, objects), strict=True):
+        values = dict(zip(names, row, strict=True))
         entries.append(
-            _build(
+            AuditEntry(
+                **stamp,
                 model=label,
-                object_id=obj.pk,
-                object_repr=obj,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
                 action=action,
-                before=values if action == AuditEntry.Action.DELETE else None,
-                after=None if action == AuditEntry.Action.DELETE else values,
-                by=by,
+                before=values if delete else None,
+                after=None if delete else values,
             )
         )
     _append(entries)
     return len(entries)
+
+
+# Rows a table entry holds: ~100 kB of JSON for attendance, so an entry stays quick to read and show.
+ROWS_PER_ENTRY = 2000
+
+
+def audit_record_rows(*, model, objects, action: str = AuditEntry.Action.CREATE, by=None) -> int:
+    """Audits rows of one kind written together in bulk (an import's attendance and material links) as
+    tables of up to ROWS_PER_ENTRY rows, instead of one entry a row.
+
+    Each entry's `after` is {"fields": [field names], "rows": [[values], …]}, every row's values (its
+    id first) exactly as `snapshot` would record them one by one, so the trail reads the same; and
+    being in the hash chain like any entry, a changed value, a dropped row or a dropped entry breaks
+    the chain just as it would with one entry a row. The entry's object_id is "first id-last id".
+    Returns the number of rows.
+    """
+    objects = sorted(objects, key=lambda obj: obj.pk)
+    if not objects:
+        return 0
+    label = model_label(model)
+    names = [field.name for field in _audited_fields(model)]
+    stamp = _stamp(by)
+    entries = []
+    for start in range(0, len(objects), ROWS_PER_ENTRY):
+        chunk = objects[start : start + ROWS_PER_ENTRY]
+        entries.append(
+            AuditEntry(
+                **stamp,
+                model=label,
+                object_id=f"{chunk[0].pk}-{chunk[-1].pk}",
+                object_repr=f"{model._meta.verbose_name_plural} ×{len(chunk)}"[:200],
+                action=action,
+                after={"fields": names, "rows": _plain_values(model, chunk)},
+            )
+        )
+    _append(entries)
+    return len(objects)
+
+
+def id_ranges(ids) -> list[list[int]]:
+    """[[first, last], …] runs of consecutive ids: a bulk insert's ids in a few pairs."""
+    runs: list[list[int]] = []
+    for pk in sorted(ids):
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return runs
+
+
+def entries_digest(hashes) -> str:
+    return hashlib.sha256("".join(hashes).encode()).hexdigest()
+
+
+@contextmanager
+def audit_batch(*, model: str, object_id, object_repr, by=None, discard: bool = False):
+    """Closes the entries written inside the block with one entry (action "import") that accounts for
+    them: yields a dict for the caller to describe the batch in (file, counts, "records": {model
+    label: [ids]}), stored with "entries": the first and last seq, their number and the sha256 of
+    their hashes in order. `verify_chain` checks both: the digest, and that the ids under "records"
+    are exactly the ids the entries in that range record.
+
+    The block's entries are held back and chained at its end together with the closing entry, in
+    one round of queries for up to MAX_QUEUED entries. Nothing is written when the block wrote no
+    entry (a re-import that changed nothing) or raised, nor with `discard` (a dry run, rolled back
+    anyway). Use it inside the transaction of the write.
+    """
+    about: dict = {}
+    if _batch_var.get() is not None:
+        yield about  # within another batch, whose closing entry accounts for these entries too
+        return
+    batch = _Batch()
+    token = _batch_var.set(batch)
+    try:
+        yield about
+    finally:
+        _batch_var.reset(token)
+    if not (batch.queued or batch.chained) or discard:
+        return
+    records = {label: id_ranges(ids) for label, ids in about.pop("records", {}).items()}
+
+    def closing(entries):
+        written = batch.chained + [(entry.seq, entry.hash) for entry in entries]
+        return _build(
+            model=model,
+            object_id=object_id,
+            object_repr=object_repr,
+            action=AuditEntry.Action.IMPORT,
+            before=None,
+            after={
+                **about,
+                "records": records,
+                "entries": {
+                    "first": written[0][0],
+                    "last": written[-1][0],
+                    "count": len(written),
+                    "digest": entries_digest(hash_ for _seq, hash_ in written),
+                },
+            },
+            by=by,
+        )
+
+    _chain(batch.queued, closing)
 
 
 @transaction.atomic

@@ -1,14 +1,17 @@
 """The activity import writes in bulk, yet every record keeps its history and its audit entry."""
 
+import hashlib
 import sqlite3
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from activities.importers import ledger_import
 from activities.models import Activity, Attendance, Publicity, RectificationItem, StudyPoints
-from studyportal.audit.models import AuditEntry
+from studyportal.audit import services as audit_services
+from studyportal.audit.models import AuditEntry, ChainHead
+from studyportal.audit.services import entry_hash
 
 from .test_ledger import csv_bytes
 
@@ -71,7 +74,9 @@ def test_each_imported_activity_has_one_history_record_showing_its_materials(age
         )
 
 
-def test_each_imported_activity_and_attendance_has_exactly_one_audit_entry(agency, people):
+def test_each_imported_activity_has_one_audit_entry_and_its_attendance_is_in_the_import_tables(
+    agency, people
+):
     run(ledger(4), agency, people["李四"])
 
     activities = list(Activity.objects.filter(organization=agency))
@@ -81,11 +86,112 @@ def test_each_imported_activity_and_attendance_has_exactly_one_audit_entry(agenc
     assert {entry.actor_id for entry in activity_entries} == {people["李四"].pk}
     assert {entry.after["title"] for entry in activity_entries} == {a.title for a in activities}
 
+    # Attendance and material links (a dozen rows an activity) are recorded as tables of rows: every
+    # row's values, under the same hash chain, in a few entries instead of one entry a row.
     attendance = list(Attendance.objects.filter(activity__in=activities))
     assert len(attendance) == 10
-    attendance_entries = entries("activities.attendance", [a.pk for a in attendance])
-    assert sorted(int(entry.object_id) for entry in attendance_entries) == sorted(a.pk for a in attendance)
+    assert table_rows("activities.attendance") == {
+        (row.pk, row.activity_id, row.person_id, row.status) for row in attendance
+    }
+    links = Activity.materials.through.objects.filter(activity__in=activities)
+    assert table_rows("activities.activity_materials") == {
+        (link.pk, link.activity_id, link.studymaterial_id) for link in links
+    }
+    tables = AuditEntry.objects.filter(model__in=["activities.attendance", "activities.activity_materials"])
+    assert {entry.actor_id for entry in tables} == {people["李四"].pk}
     call_command("audit_verify")
+
+
+def table_rows(model: str) -> set[tuple]:
+    rows = set()
+    for entry in AuditEntry.objects.filter(model=model, action=AuditEntry.Action.CREATE):
+        for values in entry.after["rows"]:
+            row = dict(zip(entry.after["fields"], values, strict=True))
+            rows.add(tuple(row[name] for name in entry.after["fields"] if name != "signed_in_at"))
+    return rows
+
+
+def test_an_import_is_closed_by_one_entry_naming_the_file_its_counts_and_every_record_it_created(
+    agency, people
+):
+    data = ledger(4)
+    before = AuditEntry.objects.order_by("-seq").first().seq
+    run(data, agency, people["李四"])
+
+    closing = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
+    assert closing.seq == AuditEntry.objects.order_by("-seq").first().seq
+    assert closing.model == "activities.importbatch" and closing.object_repr == "ledger.csv"
+    assert closing.actor_id == people["李四"].pk
+    about = closing.after
+    assert about["file"] == "ledger.csv" and about["sha256"] == hashlib.sha256(data).hexdigest()
+    assert (about["rows"], about["created"], about["ledger_type"]) == (4, 4, "activities")
+    listed = {
+        label: sorted(pk for low, high in runs for pk in range(low, high + 1))
+        for label, runs in about["records"].items()
+    }
+    activities = Activity.objects.filter(organization=agency)
+    assert listed["activities.activity"] == sorted(a.pk for a in activities)
+    assert listed["activities.attendance"] == sorted(
+        Attendance.objects.filter(activity__in=activities).values_list("pk", flat=True)
+    )
+    # The entries it closes: every entry the import wrote, right before it.
+    assert (about["entries"]["first"], about["entries"]["last"]) == (before + 1, closing.seq - 1)
+    assert about["entries"]["count"] == closing.seq - 1 - before
+    call_command("audit_verify")
+
+
+def test_a_large_import_chains_its_entries_in_rounds_and_its_closing_entry_still_covers_them_all(
+    agency, people, monkeypatch
+):
+    monkeypatch.setattr(audit_services, "MAX_QUEUED", 3)
+    before = AuditEntry.objects.order_by("-seq").first().seq
+    run(ledger(6), agency, people["李四"])
+    closing = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
+    assert (closing.after["entries"]["first"], closing.after["entries"]["count"]) == (
+        before + 1,
+        closing.seq - 1 - before,
+    )
+    call_command("audit_verify")
+
+
+def rechain_from(seq: int) -> None:
+    """What someone rewriting the stored trail would have to do to hide an edit from the hash check."""
+    previous = AuditEntry.objects.get(seq=seq - 1).hash if seq > 1 else "0" * 64
+    for entry in AuditEntry.objects.filter(seq__gte=seq).order_by("seq"):
+        entry.prev_hash = previous
+        entry.hash = previous = entry_hash(entry)
+        entry.save()
+    ChainHead.objects.filter(pk=1).update(hash=previous)
+
+
+def test_an_attendance_row_edited_in_the_audit_table_breaks_the_chain(agency, people):
+    run(ledger(4), agency, people["李四"])
+    table = AuditEntry.objects.get(model="activities.attendance")
+    table.after["rows"][0][2] = people["赵局长"].pk
+    AuditEntry.objects.filter(seq=table.seq).update(after=table.after)
+    with pytest.raises(CommandError, match=f"entry #{table.seq} was altered"):
+        call_command("audit_verify")
+
+
+def test_a_row_dropped_from_the_audit_tables_is_found_even_if_the_chain_is_rehashed(agency, people):
+    run(ledger(4), agency, people["李四"])
+    table = AuditEntry.objects.get(model="activities.attendance")
+    del table.after["rows"][0]
+    AuditEntry.objects.filter(seq=table.seq).update(after=table.after)
+    rechain_from(table.seq)
+    closing = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
+    with pytest.raises(CommandError, match=f"entry #{closing.seq} \\(an import\\) does not match"):
+        call_command("audit_verify")
+
+
+def test_a_closing_entry_listing_other_records_than_its_entries_hold_is_found(agency, people):
+    run(ledger(4), agency, people["李四"])
+    closing = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
+    closing.after["records"]["activities.attendance"].append([999999, 999999])
+    AuditEntry.objects.filter(seq=closing.seq).update(after=closing.after)
+    rechain_from(closing.seq)
+    with pytest.raises(CommandError, match="lists other activities.attendance records"):
+        call_command("audit_verify")
 
 
 def test_importing_the_same_file_again_adds_no_history_or_audit_entry(agency, people):
@@ -127,10 +233,11 @@ def test_importing_costs_the_same_queries_however_many_rows(
     # 1 the agency's people; 2 the all-or-nothing transaction (a savepoint inside the test's own, and
     # its release); 1 the import keys already imported; 3 study materials (read, insert the missing,
     # read again with their ids); 5 inserts (activities, their history records, the material links,
-    # those links in history, attendance); 2 × 5 audit entries, once for the activities and once for
-    # the attendance (savepoint, chain head locked, entries, head updated, release); 6 stats_rebuild
-    # of the one year touched (savepoint, delete the year's counts, two counting reads, insert, release).
-    with django_assert_num_queries(28):
+    # those links in history, attendance); 9 stats_rebuild of the one year touched (savepoint, delete
+    # the year's month counts and person counts, three counting reads, two inserts, release); 5 audit
+    # entries, all of them (the activities', the attendance and link tables, the import's closing
+    # entry) in one round: savepoint, chain head locked, entries, head updated, release.
+    with django_assert_num_queries(26):
         result = run(data, agency, people["李四"])
     assert result.created == rows
     assert Activity.objects.filter(organization=agency, date__year=2022).count() == rows

@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 
 from activities.importers import ledger_import
 from activities.models import Publicity, RectificationItem, StudyPoints
+from studyportal.accounts.models import User
+from studyportal.audit.models import AuditEntry
 
 from .test_import_activities import model_counts
 from .test_ledger import FORMATS, csv_bytes, ledger_file
@@ -189,3 +192,33 @@ def test_a_dry_run_of_any_type_writes_nothing(ledger_type, agency, staff, record
     result = run(ledger_type, csv_bytes(rows), agency, recorder, dry_run=True)
     assert result.ok and result.created == 3
     assert model_counts() == before
+
+
+PEOPLE = [["姓名", "职务", "党支部"], ["新同志", "科员", "第一党支部"], ["另一位", "副科长", ""]]
+
+
+@pytest.mark.parametrize("ledger_type", ["people", "rectification", "points", "publicity"])
+def test_every_type_of_import_is_closed_by_an_entry_listing_what_it_created(
+    ledger_type, agency, staff, recorder, secretary, admin_user
+):
+    rows = {"people": PEOPLE, "rectification": RECTIFICATION, "points": POINTS, "publicity": PUBLICITY}
+    model = {
+        "people": User,
+        "rectification": RectificationItem,
+        "points": StudyPoints,
+        "publicity": Publicity,
+    }
+    result = run(ledger_type, csv_bytes(rows[ledger_type]), agency, admin_user)
+    assert result.created == (2 if ledger_type == "people" else 3)
+
+    closing = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
+    assert (closing.after["ledger_type"], closing.after["created"]) == (ledger_type, result.created)
+    label = model[ledger_type]._meta.label_lower
+    listed = [pk for low, high in closing.after["records"][label] for pk in range(low, high + 1)]
+    assert len(listed) == result.created
+    assert set(model[ledger_type].objects.filter(pk__in=listed).values_list("pk", flat=True)) == set(listed)
+    call_command("audit_verify")
+
+    # Importing the same file again changes nothing, and adds no entry.
+    run(ledger_type, csv_bytes(rows[ledger_type]), agency, admin_user)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).count() == 1

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from activities.models import Activity, ImportBatch
+from studyportal.audit.models import AuditEntry
 
 from .test_import_activities import BAD_ROWS, GOOD, model_counts
 from .test_ledger import csv_bytes, xlsx_bytes
@@ -48,6 +49,32 @@ def test_a_good_file_is_previewed_then_imported_on_confirmation(client_for, reco
     # A second click, or the back button, imports nothing more.
     client.post(reverse("imports:confirm", args=[batch.pk]))
     assert Activity.objects.count() == 5
+
+
+def test_the_preview_writes_no_audit_entry_and_the_import_is_closed_by_one_naming_the_upload(
+    client_for, recorder, agency, people
+):
+    client = client_for(recorder)
+    entries = AuditEntry.objects.count()
+    response = post_file(client, agency, csv_bytes(GOOD), "台账.csv")
+    client.get(response["Location"])
+    assert AuditEntry.objects.count() == entries  # the preview is a dry run, rolled back
+
+    batch = ImportBatch.objects.get()
+    client.post(reverse("imports:confirm", args=[batch.pk]))
+    closing = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
+    assert (closing.model, closing.object_id, closing.object_repr) == (
+        "activities.importbatch",
+        str(batch.pk),
+        "台账.csv",
+    )
+    assert closing.after["batch"] == batch.pk and closing.actor_id == recorder.pk
+    listed = closing.after["records"]["activities.activity"]
+    assert (
+        sum(high - low + 1 for low, high in listed)
+        == Activity.objects.filter(organization=agency).count()
+        == 5
+    )
 
 
 def test_a_bad_file_is_previewed_with_every_problem_and_cannot_be_confirmed(

@@ -36,5 +36,12 @@ def test_attendance_of_imported_rows_is_audited(agency, branch, staff, secretary
         encoding="utf-8",
     )
     call_command("import_ledger", str(ledger), "--org", agency.code, "--user", admin_user.username)
-    assert attendance_entries().count() == 2
+    # An import records its attendance as a table of rows in one entry (services.audit_record_rows).
+    entry = attendance_entries().get()
+    rows = [dict(zip(entry.after["fields"], row, strict=True)) for row in entry.after["rows"]]
+    assert sorted((row["id"], row["person"]) for row in rows) == sorted(
+        Attendance.objects.values_list("pk", "person_id")
+    )
+    assert {row["person"] for row in rows} == {staff.pk, secretary.pk}
+    assert entry.actor_id == admin_user.pk
     call_command("audit_verify")
