@@ -1,69 +1,59 @@
 """Filters of the activity list and its export (the same parameters drive both)."""
 
+from functools import cached_property
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.dates import MONTHS
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from studyportal.accounts.models import Organization, User
 from studyportal.accounts.scoping import orgs_visible_to
 
-from .models import Activity, Group, Kind, kinds_of_group
+from .models import Activity, Attendance, Group, Kind, kinds_of_group
 from .selectors import people_visible_to
 from .services import parse_material_titles
 
-MONTH_CHOICES = list(MONTHS.items())
+MONTH_CHOICES = [(str(number), name) for number, name in MONTHS.items()]
 
 
-def _organizations(request):
-    if request is None:
-        return Organization.objects.none()
-    return orgs_visible_to(request.user).exclude(kind=Organization.Kind.COMMITTEE)
+class PersonField(forms.CharField):
+    """A person: an id, as the dashboard's links give it, or (part of) a name, as a user types it.
+
+    A menu of people would have thousands of options on the committee's list; a name field serves
+    every scope. An id is shown as the person's name (`names`, set by the filter), so the user sees
+    whom the list is about."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names = {}
+
+    def bound_data(self, data, initial):
+        return self.names.get(data, data)
 
 
-def _people(request):
-    if request is None:
-        return User.objects.none()
-    # The committee's list offers every person of the county: fetch only what an option shows.
-    return people_visible_to(request.user).only("id", "real_name")
+class PersonFilter(django_filters.CharFilter):
+    field_class = PersonField
 
 
-def _attrs(attrs: dict) -> str:
-    # As django/forms/widgets/attrs.html writes them.
-    return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
-        for name, value in attrs.items()
-        if value is not False
-    )
+class MenuSelect(forms.Select):
+    """Django's Select, written by activities/_filter_select.html from a flat list of its options:
+    Django's template loops over groups of one option each and includes two templates per option,
+    three times the cost (a committee's menu has a hundred agencies)."""
+
+    template_name = "activities/_filter_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options"] = [
+            option for _group, options, _index in context["widget"]["optgroups"] for option in options
+        ]
+        return context
 
 
-class Select(forms.Select):
-    """The same markup as Django's Select, written in Python: the template engine renders one template
-    per option, and a committee's person filter has thousands of options (seconds per page). Named
-    Select because crispy-forms puts the widget's class name on the element (class="select")."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"', widget["name"]), _attrs(widget["attrs"]), ">"]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
-                parts.append(
-                    format_html(
-                        '\n  <option value="{}"{}>{}</option>\n',
-                        str(option["value"]),
-                        mark_safe(_attrs(option["attrs"])),
-                        option["label"],
-                    )
-                )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit()
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -74,12 +64,9 @@ class ActivityFilter(django_filters.FilterSet):
     group = django_filters.ChoiceFilter(label=_("Group"), choices=Group.choices, method="filter_group")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Activity.Status.choices)
-    organization = django_filters.ModelChoiceFilter(
-        label=_("Organization"), queryset=_organizations, method="filter_organization"
-    )
-    person = django_filters.ModelChoiceFilter(
-        label=_("Person"), queryset=_people, field_name="attendances__person"
-    )
+    # Choices set per user (`__init__`) from one plain query (a committee sees some 300 organizations).
+    organization = django_filters.ChoiceFilter(label=_("Organization"), method="filter_organization")
+    person = PersonFilter(label=_("Person"), method="filter_person")
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -93,22 +80,76 @@ class ActivityFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["year"].widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
-        self.form.fields["q"].widget.attrs["placeholder"] = _("Title, site, speaker, notes")
-        self.form.fields["person"].label_from_instance = lambda person: person.real_name
-        for field in self.form.fields.values():
+        fields = self.form.fields
+        fields["year"].widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
+        fields["q"].widget.attrs["placeholder"] = _("Title, site, speaker, notes")
+        fields["person"].widget.attrs["placeholder"] = _("Name")
+        fields["organization"].choices = self._organization_choices()
+        person = str(self.data.get("person", ""))
+        if _is_id(person) and self.request is not None:
+            name = self._people().filter(pk=person).values_list("real_name", flat=True).first()
+            if name:
+                fields["person"].names = {person: name}
+        self._style_widgets()
+
+    def _style_widgets(self):
+        """Bootstrap's classes, as crispy-forms would set them: the list writes this form's markup
+        itself (activities/list.html), at a fraction of the cost of crispy's template per field."""
+        errors = self.form.errors if self.form.is_bound else {}
+        for name, field in self.form.fields.items():
             if type(field.widget) is forms.Select:
-                quick = Select(attrs=field.widget.attrs)
-                quick.choices = field.widget.choices
-                quick.is_required = field.widget.is_required
-                field.widget = quick
+                field.widget = MenuSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+            widget = field.widget
+            look = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            invalid = " is-invalid" if name in errors else ""
+            # As crispy-forms names them: "select form-select", "textinput form-control".
+            kind = "select" if isinstance(widget, MenuSelect) else type(widget).__name__.lower()
+            widget.attrs["class"] = f"{kind} {look}{invalid}"
+
+    @cached_property
+    def _organizations(self) -> list[tuple[int, str, str, int | None]]:
+        """(id, name, path, parent id) of each organization the user may filter by, in tree order."""
+        if self.request is None:
+            return []
+        organizations = orgs_visible_to(self.request.user).exclude(kind=Organization.Kind.COMMITTEE)
+        return list(organizations.order_by("path").values_list("pk", "name", "path", "parent_id"))
+
+    def _organization_choices(self) -> list[tuple[str, str]]:
+        """The menu: every organization of a scope with one top (an agency and its branches). Over
+        several tops (a committee: 100 agencies, 300 organizations), the tops, and the branches of the
+        one chosen: a branch is one more choice away, and the menu stays short enough to read."""
+        rows = self._organizations
+        visible = {pk for pk, _name, _path, _parent in rows}
+        tops = {pk for pk, _name, _path, parent in rows if parent not in visible}
+        if len(tops) > 1:
+            chosen = next((row for row in rows if str(row[0]) == self.data.get("organization")), None)
+            opened = None if chosen is None else chosen[0] if chosen[0] in tops else chosen[3]
+            rows = [row for row in rows if row[3] not in tops or row[3] == opened]
+        return [(str(pk), name) for pk, name, _path, _parent in rows]
+
+    def _path_of(self, pk) -> str | None:
+        return next((path for id_, _name, path, _parent in self._organizations if str(id_) == pk), None)
+
+    def _people(self):
+        if self.request is None:
+            return User.objects.none()
+        return people_visible_to(self.request.user)
 
     def filter_group(self, queryset, name, value):
         return queryset.filter(kind__in=kinds_of_group(value))
 
     def filter_organization(self, queryset, name, value):
         # An agency's records include those of its branches.
-        return queryset.filter(organization__path__startswith=value.path)
+        chosen = self._path_of(value)
+        subtree = [pk for pk, _name, path, _parent in self._organizations if path.startswith(chosen)]
+        return queryset.filter(organization_id__in=subtree)
+
+    def filter_person(self, queryset, name, value):
+        people = self._people()
+        people = people.filter(pk=value) if _is_id(value) else people.filter(real_name__icontains=value)
+        # A subquery, so an activity that several people of that name attended is listed once.
+        attended = Attendance.objects.filter(person__in=people.values("pk")).values("activity_id")
+        return queryset.filter(pk__in=attended)
 
     def filter_text(self, queryset, name, value):
         query = Q()

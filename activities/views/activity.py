@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from studyportal.accounts.models import Organization
+from studyportal.accounts.scoping import sees_whole_tree
 
 from .. import selectors, services
 from ..filters import ActivityFilter
@@ -48,7 +49,13 @@ def activity_list(request):
     filterset = ActivityFilter(
         request.GET or None, queryset=selectors.activity_list_rows(request.user), request=request
     )
-    page = selectors.activity_page(filterset.qs, request.GET.get("page"), PAGE_SIZE)
+    page = selectors.activity_page(
+        filterset.qs,
+        request.GET.get("page"),
+        PAGE_SIZE,
+        # Unfiltered and over every agency: the list's own index serves its order from either end.
+        from_either_end=not filterset.form.has_changed() and sees_whole_tree(request.user),
+    )
     rows = [_decorate(request.user, row) for row in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)

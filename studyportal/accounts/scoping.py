@@ -60,6 +60,26 @@ def orgs_visible_to(user, min_role: str = Role.STAFF):
     return Organization.objects.filter(scope_q(user, None, min_role))
 
 
+def sees_whole_tree(user, min_role: str = Role.STAFF) -> bool:
+    """Whether the user's scope is every organization (a superuser, or a role on each root).
+
+    Lists can then skip the filter on the organization, which would otherwise make PostgreSQL check
+    each row. Costs one small query, once per user object, and only for a user with a role on a root.
+    """
+    paths = scope_paths(user, min_role)
+    if "/" in paths:
+        return True
+    top = frozenset(path for path in paths if path.count("/") == 2)  # "/1/": a root's own path
+    if not top:
+        return False
+    cached = getattr(user, "_scope_roots", None)
+    if cached is None:
+        cached = user._scope_roots = frozenset(
+            Organization.objects.filter(parent__isnull=True).values_list("path", flat=True)
+        )
+    return top >= cached
+
+
 def has_role(user, organization: Organization, min_role: str = Role.STAFF) -> bool:
     """Whether the user holds at least `min_role` on the organization or one above it."""
     if organization is None:

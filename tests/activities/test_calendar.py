@@ -35,8 +35,8 @@ def _records(agency, staff, leader, count, start=0):
 
 PAGES = [
     # session, user, role assignments, count, page rows (with organization, speaker, completeness),
-    # filter form's organizations, the navigation's own agency, filter form's people
-    ("activities:list", {}, 8),
+    # filter form's organizations, the navigation's own agency
+    ("activities:list", {}, 7),
     # session, user, role assignments, the month's activities, the navigation's own agency
     ("activities:calendar", {"year": 2022, "month": 3}, 5),
     # session, user, years with records, attendance rows with their activity, their materials,
