@@ -2,8 +2,8 @@
 
 `norm_results` gives, per rule and organization, each period's required and actual count;
 `norm_gaps` names the missed periods in words for the dashboard and the annual summary.
-Counting is one aggregate grouped by organization, kind and month, whatever the number of
-activities, periods or branches.
+Counting is one query whatever the number of activities, periods or branches: the monthly counts
+(ActivityMonthStat), with the lectures that the secretary-speaker rules name grouped alongside.
 """
 
 import calendar
@@ -11,15 +11,15 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models.functions import Cast, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from studyportal.accounts.models import Organization, Role, RoleAssignment
 
-from .models import CENTRAL_GROUP_KINDS, Activity, Kind, Norm
+from .models import CENTRAL_GROUP_KINDS, Activity, ActivityMonthStat, Kind, Norm
 
 MET = "met"
 GAP = "gap"
@@ -46,10 +46,16 @@ MEETING_KINDS = {
 @dataclass(frozen=True)
 class PeriodResult:
     period: int  # month 1–12, quarter 1–4, or the year
-    label: str  # "3月", "第三季度", "全年" (short, for a grid header)
+    kind: str  # Norm.Period: what `period` counts
     required: int
     actual: int
     status: str  # MET, GAP or NOT_DUE
+
+    @property
+    def label(self) -> str:
+        """ "3月", "第三季度", "全年" (short, for a grid header). Translated when read, not when
+        counted: a committee's results have ~9,000 periods and a page shows few of their labels."""
+        return _period_label(self.kind, self.period)
 
     @property
     def met(self) -> bool:
@@ -168,109 +174,224 @@ def _targets(organization: Organization, norms: list[Norm]) -> tuple[list[tuple[
     return pairs, only
 
 
-def _counts(
-    organizations: list[Organization], also_org_ids: set[int], kinds: set[str], year: int
-) -> tuple[dict, dict, dict]:
-    """(org id, kind, month) → approved activities of the organizations' subtrees (and of
-    `also_org_ids` themselves), the same for lectures whose speaker is a secretary of that branch or
-    its agency, and org id → path. One aggregate query."""
-    paths = {org.path for org in organizations}
-    speaker_is_secretary = RoleAssignment.objects.filter(
-        user=OuterRef("speaker"), role=Role.SECRETARY
-    ).filter(Q(organization=OuterRef("organization")) | Q(organization=OuterRef("organization__parent")))
+def _scope_q(organizations: list[Organization], also_org_ids: set[int]) -> Q:
     orgs = Q(organization_id__in=also_org_ids)
-    for path in paths:
+    for path in {org.path for org in organizations}:
         orgs |= Q(organization__path__startswith=path)
+    return orgs
+
+
+# Activities per month ([0, January, …, December]) where there were none.
+NO_ACTIVITY = (0,) * 13
+
+
+def _counts(
+    organization: Organization,
+    also_org_ids: set[int],
+    kinds: set[str],
+    secretary_kinds: set[str],
+    year: int,
+) -> tuple[dict, dict]:
+    """(secretary only, org id, kind) → approved activities per month ([0, January, …, December])
+    of the organization's subtree (and of `also_org_ids` themselves), where "secretary only" counts
+    just the lectures whose speaker is a secretary of that branch or its agency; and org id → path.
+    One query.
+
+    Every target lies in that subtree, so one path prefix selects the rows (a prefix per target,
+    ~300 for a committee, made PostgreSQL test each row against every one of them).
+
+    The counts come from the monthly summary rows (ActivityMonthStat), never from the activities.
+    Only the lectures of `secretary_kinds` (the kinds the secretary-speaker rules name, a few thousand
+    a county-year) are read as records, because their speaker's role is checked as it is now: a
+    counter kept ahead would go stale when a role changes hands. Both parts travel in one UNION ALL.
+    (The twelve months side by side, with a FILTER per month, made fewer rows but cost more to
+    build and to run.)
+    """
+    # The organizations as a subquery, so that PostgreSQL reaches the rows through their
+    # (year, organization) and (organization, date) indexes rather than filtering a county's year.
+    scope = Q(
+        organization__in=Organization.objects.filter(
+            Q(path__startswith=organization.path) | Q(pk__in=also_org_ids)
+        ).values("pk")
+    )
+    columns = ("secretary_only", "organization_id", "organization__path", "kind", "month", "n")
     rows = (
-        Activity.objects.filter(
-            orgs,
-            status=Activity.Status.APPROVED,
-            deleted_at__isnull=True,
-            date__year=year,
-            kind__in=kinds,
-        )
-        .annotate(month=ExtractMonth("date"), by_secretary=Exists(speaker_is_secretary))
-        .values("organization_id", "organization__path", "kind", "month")
-        .annotate(n=Count("id"), n_secretary=Count("id", filter=Q(by_secretary=True)))
+        ActivityMonthStat.objects.filter(scope, year=year, kind__in=kinds, activities__gt=0)
+        .annotate(secretary_only=Value(False), n=F("activities"))
+        .values_list(*columns)
         .order_by()
     )
-    counts: dict = defaultdict(int)
-    by_secretary: dict = defaultdict(int)
+    if secretary_kinds:
+        speaker_is_secretary = RoleAssignment.objects.filter(
+            user=OuterRef("speaker"), role=Role.SECRETARY
+        ).filter(Q(organization=OuterRef("organization")) | Q(organization=OuterRef("organization__parent")))
+        lectures = (
+            Activity.objects.filter(
+                scope,
+                Exists(speaker_is_secretary),
+                status=Activity.Status.APPROVED,
+                deleted_at__isnull=True,
+                date__year=year,
+                kind__in=secretary_kinds,
+            )
+            # As an integer: PostgreSQL's EXTRACT gives a numeric, which would type the UNION's
+            # month column so and make psycopg2 build a Decimal for every row.
+            .annotate(secretary_only=Value(True), month=Cast(ExtractMonth("date"), IntegerField()))
+            .values_list(*columns[:-1])
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        rows = rows.union(lectures, all=True)
+    monthly: dict = {}
     path_of: dict = {}
-    for row in rows:
-        path_of[row["organization_id"]] = row["organization__path"]
-        key = (row["organization_id"], row["kind"], row["month"])
-        counts[key] += row["n"]
-        by_secretary[key] += row["n_secretary"]
-    return counts, by_secretary, path_of
+    for secretary_only, org_id, path, kind, month, n in rows:
+        key = (secretary_only, org_id, kind)
+        months = monthly.get(key)
+        if months is None:
+            months = monthly[key] = [0] * 13
+            path_of[org_id] = path
+        months[month] += n
+    return monthly, path_of
 
 
-def norm_results(*, organization: Organization, year: int, through: datetime.date | None = None):
-    """Each active rule against the approved activities of `year`, as a list of NormResult.
+def _windows(year: int) -> dict[str, list[tuple[int, int, int, datetime.date]]]:
+    """Per kind of period: (index, first month, month after the last, last day) of each period."""
+    windows = {}
+    for period in Norm.Period.values:
+        windows[period] = []
+        for index in _period_indexes(period):
+            months = _period_months(period, index)
+            windows[period].append((index, months.start, months.stop, _period_end(year, period, index)))
+    return windows
+
+
+def _status(actual: int, minimum: int, end: datetime.date, through: datetime.date) -> str:
+    if actual >= minimum:
+        return MET
+    return NOT_DUE if end > through else GAP
+
+
+def _monthly_per_target(*, organization: Organization, year: int, norms: list[Norm] | None = None):
+    """(rule, organization, activities per month [index 1–12]) for each rule that applies.
 
     For an agency: its agency-scope rules against the activities of the agency and its branches, then
     for each branch the branch-scope rules against that branch's activities (an agency with a single
     branch often records branch meetings on the agency itself; those count for that branch). For a
-    branch: its branch rules. Periods ending after `through` (default: today) and not yet met are
-    "not yet due", not gaps.
+    branch: its branch rules. `norms`: the active rules when the caller has them already.
     """
-    through = through or timezone.localdate()
-    norms = list(Norm.objects.filter(is_active=True))
+    if norms is None:
+        norms = active_norms()
     targets, agency_of_only_branch = _targets(organization, norms)
     if not targets:
-        return []
-    kinds = set().union(*(norm_kinds(n) for n, _org in targets))
-    counts, by_secretary, path_of = _counts(
-        [org for _n, org in targets], set(agency_of_only_branch.values()), kinds, year
+        return
+    kinds_of = {norm.id: frozenset(norm_kinds(norm)) for norm in norms}
+    applied = {norm.id: norm for norm, _org in targets}.values()
+    kinds = set().union(*(kinds_of[n.id] for n in applied))
+    secretary_kinds = set().union(*(kinds_of[n.id] for n in applied if n.only_secretary_speaker))
+    # Indexed by (secretary only, organization, kind), so each target reads only its own
+    # organizations' rows (a committee has ~1,300 targets).
+    indexed, path_of = _counts(
+        organization, set(agency_of_only_branch.values()), kinds, secretary_kinds, year
     )
-    # Counts indexed by organization, so each target reads only its own organizations' rows
-    # (a committee has ~1,000 targets and ~50,000 count rows: a scan per target would take seconds).
-    indexed = {False: defaultdict(list), True: defaultdict(list)}
-    for by_secretary_only, source in ((False, counts), (True, by_secretary)):
-        for (org_id, kind, month), n in source.items():
-            indexed[by_secretary_only][org_id].append((kind, month, n))
-    kinds_of = {norm.pk: norm_kinds(norm) for norm in norms}
-    # The organizations whose records count towards each target.
-    counted_orgs: dict[int, set[int]] = {}
-
-    results = []
+    # The organizations under each path ("/1/4/9/" is under "/1/4/" and "/1/"), for agency targets.
+    under: dict[str, set[int]] = defaultdict(set)
+    for org_id, path in path_of.items():
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            under["/" + "/".join(parts[:depth]) + "/"].add(org_id)
+    branch = Organization.Kind.BRANCH
+    # The quarterly and the yearly rule of the same kinds read the same months: worked out once.
+    monthly_of: dict[tuple, list[int]] = {}
     for norm, org in targets:
-        if org.pk not in counted_orgs:
-            if org.kind == Organization.Kind.BRANCH:
+        wanted = kinds_of[norm.id]
+        secretary_only = norm.only_secretary_speaker
+        key = (org.id, wanted, secretary_only)
+        monthly = monthly_of.get(key)
+        if monthly is None:
+            if org.kind == branch:
                 # Branch meetings recorded on an agency count for its branch when it has only one.
-                ids = {org.pk}
-                if org.pk in agency_of_only_branch:
-                    ids.add(agency_of_only_branch[org.pk])
+                ids = {org.id}
+                if org.id in agency_of_only_branch:
+                    ids.add(agency_of_only_branch[org.id])
             else:
-                ids = {pk for pk, path in path_of.items() if path.startswith(org.path)}
-            counted_orgs[org.pk] = ids
-        source = indexed[norm.only_secretary_speaker]
-        wanted = kinds_of[norm.pk]
-        monthly = [0] * 13
-        for org_id in counted_orgs[org.pk]:
-            for kind, month, n in source.get(org_id, ()):
-                if kind in wanted:
-                    monthly[month] += n
+                ids = under.get(org.path, ())
+            sources = [
+                indexed[source]
+                for org_id in ids
+                for kind in wanted
+                if (source := (secretary_only, org_id, kind)) in indexed
+            ]
+            # Most targets read one row or none: only several are added up (the lists are shared,
+            # read-only).
+            if len(sources) > 1:
+                monthly = [sum(months) for months in zip(*sources, strict=True)]
+            else:
+                monthly = sources[0] if sources else NO_ACTIVITY
+            monthly_of[key] = monthly
+        yield norm, org, monthly
+
+
+def active_norms() -> list[Norm]:
+    """The rules in force (one query)."""
+    return list(Norm.objects.filter(is_active=True))
+
+
+def norm_results(
+    *,
+    organization: Organization,
+    year: int,
+    through: datetime.date | None = None,
+    norms: list[Norm] | None = None,
+):
+    """Each active rule against the approved activities of `year`, as a list of NormResult (which
+    rules apply to whom: `_monthly_per_target`; `norms`: the active rules when the caller has them).
+    Periods ending after `through` (default: today) and not yet met are "not yet due", not gaps."""
+    through = through or timezone.localdate()
+    windows = _windows(year)
+    results = []
+    for norm, org, monthly in _monthly_per_target(organization=organization, year=year, norms=norms):
         periods = []
-        for index in _period_indexes(norm.period):
-            actual = sum(monthly[m] for m in _period_months(norm.period, index))
-            if actual >= norm.minimum:
-                status = MET
-            elif _period_end(year, norm.period, index) > through:
-                status = NOT_DUE
-            else:
-                status = GAP
+        for index, first, stop, end in windows[norm.period]:
+            actual = sum(monthly[first:stop])
             periods.append(
                 PeriodResult(
                     period=index,
-                    label=_period_label(norm.period, index),
+                    kind=norm.period,
                     required=norm.minimum,
                     actual=actual,
-                    status=status,
+                    status=_status(actual, norm.minimum, end, through),
                 )
             )
         results.append(NormResult(norm=norm, organization=org, periods=periods))
     return results
+
+
+def norm_tally(
+    *, organization: Organization, year: int, through: datetime.date | None = None
+) -> list[tuple[Organization, int, int]]:
+    """(organization, periods met, periods due) per rule that applies: what `norm_results` says,
+    counted without building a result per period (a committee's year has ~9,000 of them)."""
+    through = through or timezone.localdate()
+    # Per kind of period: each period's months, and how many periods have ended by `through` (the
+    # first ones: the periods run in order).
+    spans, ended = {}, {}
+    for period, windows in _windows(year).items():
+        spans[period] = [(first, stop) for _index, first, stop, _end in windows]
+        ended[period] = sum(end <= through for *_rest, end in windows)
+    month = Norm.Period.MONTH
+    tally = []
+    for norm, org, monthly in _monthly_per_target(organization=organization, year=year):
+        minimum = norm.minimum
+        # Each period's count: for a monthly rule the months themselves (most rules, no adding up).
+        if norm.period == month:
+            actuals = monthly[1:]
+        else:
+            actuals = [sum(monthly[first:stop]) for first, stop in spans[norm.period]]
+        # The statuses of `_status`, counted: a period is due when it is met or has ended.
+        met = [actual >= minimum for actual in actuals]
+        first_open = ended[norm.period]
+        tally.append((org, sum(met), first_open + sum(met[first_open:])))
+    return tally
 
 
 def gap_message(norm: Norm, period: PeriodResult) -> str:

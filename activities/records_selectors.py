@@ -235,6 +235,33 @@ def agency_activities(agency: Organization):
     return Activity.objects.filter(organization__path__startswith=agency.path, deleted_at__isnull=True)
 
 
+def _planned(*, agency: Organization, year: int):
+    return (
+        PlanItem.objects.filter(plan__agency=agency, plan__year=year)
+        .values("month", "kind")
+        .annotate(n=Count("id"), fulfilled=Count("id", filter=Q(fulfilled_by__isnull=False)))
+        .order_by()
+    )
+
+
+def _add_planned(row: dict, *buckets: MonthPlanVsDone) -> None:
+    group = KIND_GROUP.get(row["kind"]) if row["kind"] else None
+    for bucket in buckets:
+        bucket.planned_total += row["n"]
+        bucket.fulfilled += row["fulfilled"]
+        if group:
+            bucket.planned[group] += row["n"]
+
+
+def planned_in_year(*, agency: Organization, year: int) -> MonthPlanVsDone:
+    """The year's planned items by group, without the activities done (one query; the dashboard
+    has those from the monthly counts)."""
+    total = MonthPlanVsDone(None, dict.fromkeys(GROUPS, 0), dict.fromkeys(GROUPS, 0))
+    for row in _planned(agency=agency, year=year):
+        _add_planned(row, total)
+    return total
+
+
 def plan_vs_done(*, agency: Organization, year: int) -> dict:
     """Planned items against approved activities, month by month and by group (two queries).
 
@@ -245,20 +272,8 @@ def plan_vs_done(*, agency: Organization, year: int) -> dict:
     unscheduled = MonthPlanVsDone(None, dict.fromkeys(GROUPS, 0), dict.fromkeys(GROUPS, 0))
     total = MonthPlanVsDone(None, dict.fromkeys(GROUPS, 0), dict.fromkeys(GROUPS, 0))
 
-    planned = (
-        PlanItem.objects.filter(plan__agency=agency, plan__year=year)
-        .values("month", "kind")
-        .annotate(n=Count("id"), fulfilled=Count("id", filter=Q(fulfilled_by__isnull=False)))
-        .order_by()
-    )
-    for row in planned:
-        target = months.get(row["month"], unscheduled)
-        group = KIND_GROUP.get(row["kind"]) if row["kind"] else None
-        for bucket in (target, total):
-            bucket.planned_total += row["n"]
-            bucket.fulfilled += row["fulfilled"]
-            if group:
-                bucket.planned[group] += row["n"]
+    for row in _planned(agency=agency, year=year):
+        _add_planned(row, months.get(row["month"], unscheduled), total)
 
     done = (
         agency_activities(agency)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role
 from studyportal.audit.models import AuditEntry
-from studyportal.audit.services import audit_record_bulk
+from studyportal.audit.services import audit_record_bulk, record_restore
 
 from .models import Activity, Attachment, Attendance, StudyMaterial
 from .stats import stats_add, stats_remove
@@ -268,6 +268,17 @@ def activity_delete(*, activity: Activity, by) -> None:
     activity._history_user = by
     activity.save()
     stats_add(activity.pk)
+
+
+@transaction.atomic
+def activity_restore(*, activity: Activity, by) -> Activity:
+    """Bring a soft-deleted record back from the recycle bin, into every list and count again."""
+    activity = Activity._base_manager.select_for_update().get(pk=activity.pk)
+    if activity.deleted_at is None:
+        return activity
+    activity = record_restore(obj=activity, by=by)
+    stats_add(activity.pk)
+    return activity
 
 
 # --- review ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Per-month counts of approved activities (ActivityMonthStat), kept exact.
+"""Summary rows of the approved records, kept exact: ActivityMonthStat (per organization, month and
+kind) and PersonYearStat (each person's attendance per organization and year).
 
 A service that approves, changes or deletes a record calls, inside its transaction,
 `stats_remove(pk)` while the row still holds its old values and `stats_add(pk)` once the new
@@ -11,10 +12,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
-from .models import LECTURE_KINDS, Activity, ActivityMonthStat, Attendance
+from .models import LECTURE_KINDS, Activity, ActivityMonthStat, Attendance, PersonYearStat
 
 COUNTERS = (
     "activities",
@@ -27,6 +28,13 @@ COUNTERS = (
     "enterprises",
     "hours",
 )
+PERSON_COUNTERS = ("present", "on_leave", "absent")
+# Attendance status → the counter it adds to.
+STATUS_COUNTER = {
+    Attendance.Status.PRESENT: "present",
+    Attendance.Status.LEAVE: "on_leave",
+    Attendance.Status.ABSENT: "absent",
+}
 
 
 def _counted():
@@ -34,7 +42,8 @@ def _counted():
 
 
 def _contribution(activity_id):
-    """(key, counters) that the persisted activity adds to its month, or None if it does not count."""
+    """What the persisted activity adds: (month key, month counters, {person id: counter name}), or
+    None if it does not count."""
     row = (
         _counted()
         .filter(pk=activity_id)
@@ -52,37 +61,63 @@ def _contribution(activity_id):
     )
     if row is None:
         return None
-    attendance = Attendance.objects.filter(activity_id=activity_id).aggregate(
-        present=Count("id", filter=Q(status=Attendance.Status.PRESENT)),
-        on_leave=Count("id", filter=Q(status=Attendance.Status.LEAVE)),
-        absent=Count("id", filter=Q(status=Attendance.Status.ABSENT)),
-    )
+    people = {
+        person_id: STATUS_COUNTER[status]
+        for person_id, status in Attendance.objects.filter(activity_id=activity_id).values_list(
+            "person_id", "status"
+        )
+    }
+    statuses = list(people.values())
     key = (row["organization_id"], row["date"].year, row["date"].month, row["kind"])
     counters = {
         "activities": 1,
         "leader_lectures": int(row["kind"] in LECTURE_KINDS and row["given_by_leader"]),
-        "present": attendance["present"],
-        "on_leave": attendance["on_leave"],
-        "absent": attendance["absent"],
+        "present": statuses.count("present"),
+        "on_leave": statuses.count("on_leave"),
+        "absent": statuses.count("absent"),
         "outside_headcount": row["outside_headcount"] or 0,
         "households": row["households_reached"] or 0,
         "enterprises": row["enterprises_reached"] or 0,
         "hours": row["hours"] or Decimal(0),
     }
-    return key, counters
+    return key, counters, people
+
+
+def _apply_people(organization_id, year, people, sign):
+    """Add (sign +1) or take away (-1) one invitation per person: two queries whatever the number.
+
+    The missing rows are inserted in person order and the counters changed by one UPDATE for
+    everybody (a CASE per counter) rather than one per status, so that two records changed at once
+    lock the same rows in the same order and cannot deadlock.
+    """
+    if not people:
+        return
+    PersonYearStat.objects.bulk_create(
+        [PersonYearStat(person_id=pk, organization_id=organization_id, year=year) for pk in sorted(people)],
+        ignore_conflicts=True,
+    )
+    changes = {}
+    for name in PERSON_COUNTERS:
+        ids = [pk for pk, counter in people.items() if counter == name]
+        if ids:
+            changes[name] = F(name) + Case(When(person_id__in=ids, then=Value(sign)), default=Value(0))
+    PersonYearStat.objects.filter(
+        organization_id=organization_id, year=year, person_id__in=list(people)
+    ).update(**changes)
 
 
 def _apply(activity_id, sign):
     contribution = _contribution(activity_id)
     if contribution is None:
         return
-    (organization_id, year, month, kind), counters = contribution
+    (organization_id, year, month, kind), counters, people = contribution
     stat, _created = ActivityMonthStat.objects.select_for_update().get_or_create(
         organization_id=organization_id, year=year, month=month, kind=kind
     )
     ActivityMonthStat.objects.filter(pk=stat.pk).update(
         **{name: F(name) + sign * value for name, value in counters.items()}
     )
+    _apply_people(organization_id, year, people, sign)
 
 
 @transaction.atomic
@@ -95,13 +130,22 @@ def stats_remove(activity_id):
     _apply(activity_id, -1)
 
 
-def _computed(organization=None, year=None):
-    """The counts as they should be, from the records: one query over activities, one over attendance."""
-    activities = _counted()
+def _scoped(activities, organization, year):
     if organization is not None:
         activities = activities.filter(organization__path__startswith=organization.path)
     if year is not None:
         activities = activities.filter(date__year=year)
+    return activities
+
+
+def _status_counts():
+    return {name: Count("id", filter=Q(status=status)) for status, name in STATUS_COUNTER.items()}
+
+
+def _computed(organization=None, year=None):
+    """The month counts as they should be, from the records: one query over activities, one over
+    attendance."""
+    activities = _scoped(_counted(), organization, year)
     group = ("organization_id", "y", "m", "kind")
     base = activities.annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
     totals = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
@@ -131,20 +175,29 @@ def _computed(organization=None, year=None):
             kind=F("activity__kind"),
         )
         .values(*group)
-        .annotate(
-            present=Count("id", filter=Q(status=Attendance.Status.PRESENT)),
-            on_leave=Count("id", filter=Q(status=Attendance.Status.LEAVE)),
-            absent=Count("id", filter=Q(status=Attendance.Status.ABSENT)),
-        )
+        .annotate(**_status_counts())
     )
     for row in attendance:
         counters = totals[tuple(row[name] for name in group)]
-        counters.update(present=row["present"], on_leave=row["on_leave"], absent=row["absent"])
+        counters.update({name: row[name] for name in PERSON_COUNTERS})
     return totals
 
 
-def _stored(organization=None, year=None):
-    stats = ActivityMonthStat.objects.all()
+def _computed_people(organization=None, year=None):
+    """(person id, organization id, year) → attendance counters, from the records (one query)."""
+    activities = _scoped(_counted(), organization, year)
+    group = ("person_id", "organization_id", "y")
+    rows = (
+        Attendance.objects.filter(activity__in=activities)
+        .annotate(organization_id=F("activity__organization_id"), y=ExtractYear("activity__date"))
+        .values(*group)
+        .annotate(**_status_counts())
+    )
+    return {tuple(row[name] for name in group): {name: row[name] for name in PERSON_COUNTERS} for row in rows}
+
+
+def _stored(model, organization=None, year=None):
+    stats = model.objects.all()
     if organization is not None:
         stats = stats.filter(organization__path__startswith=organization.path)
     if year is not None:
@@ -154,25 +207,53 @@ def _stored(organization=None, year=None):
 
 @transaction.atomic
 def stats_rebuild(*, organization=None, year=None) -> int:
-    """Recompute the counts of an organization's subtree and/or a year (everything when both are None)."""
-    _stored(organization, year).delete()
+    """Recompute the summary rows of an organization's subtree and/or a year (everything when both
+    are None). Returns how many month rows were written (the person rows follow the same records)."""
+    _stored(ActivityMonthStat, organization, year).delete()
+    _stored(PersonYearStat, organization, year).delete()
     rows = [
         ActivityMonthStat(organization_id=org_id, year=y, month=m, kind=kind, **counters)
         for (org_id, y, m, kind), counters in _computed(organization, year).items()
     ]
     ActivityMonthStat.objects.bulk_create(rows, batch_size=2000)
+    PersonYearStat.objects.bulk_create(
+        [
+            PersonYearStat(person_id=person_id, organization_id=org_id, year=y, **counters)
+            for (person_id, org_id, y), counters in _computed_people(organization, year).items()
+        ],
+        batch_size=5000,
+    )
     return len(rows)
 
 
-def stats_verify(*, organization=None, year=None) -> list[str]:
-    """Differences between the stored counts and the records; empty when they agree."""
-    expected = dict(_computed(organization, year))
+def _differences(label, stored_rows, key_of, counters, expected) -> list[str]:
     differences = []
-    for stat in _stored(organization, year):
-        key = (stat.organization_id, stat.year, stat.month, stat.kind)
-        stored = {name: getattr(stat, name) for name in COUNTERS}
-        wanted = expected.pop(key, dict.fromkeys(COUNTERS, 0))
-        if any(stored[name] != wanted[name] for name in COUNTERS):
-            differences.append(f"{key}: stored {stored}, records say {wanted}")
-    differences.extend(f"{key}: missing, records say {counters}" for key, counters in expected.items())
+    for stat in stored_rows:
+        key = key_of(stat)
+        stored = {name: getattr(stat, name) for name in counters}
+        wanted = expected.pop(key, dict.fromkeys(counters, 0))
+        if any(stored[name] != wanted[name] for name in counters):
+            differences.append(f"{label} {key}: stored {stored}, records say {wanted}")
+    differences.extend(f"{label} {key}: missing, records say {wanted}" for key, wanted in expected.items())
     return differences
+
+
+def stats_verify(*, organization=None, year=None) -> list[str]:
+    """Differences between the stored summary rows and the records; empty when they agree.
+
+    Month rows are named "month (organization id, year, month, kind)", person rows
+    "person (person id, organization id, year)".
+    """
+    return _differences(
+        "month",
+        _stored(ActivityMonthStat, organization, year),
+        lambda stat: (stat.organization_id, stat.year, stat.month, stat.kind),
+        COUNTERS,
+        dict(_computed(organization, year)),
+    ) + _differences(
+        "person",
+        _stored(PersonYearStat, organization, year),
+        lambda stat: (stat.person_id, stat.organization_id, stat.year),
+        PERSON_COUNTERS,
+        _computed_people(organization, year),
+    )

@@ -478,6 +478,7 @@ def generate(*, scale: float = 1.0, seed: int = 42, years=None, force: bool = Fa
     from activities.models import (
         Activity,
         Attendance,
+        PersonYearStat,
         PlanItem,
         Publicity,
         RectificationItem,
@@ -1001,10 +1002,12 @@ def generate(*, scale: float = 1.0, seed: int = 42, years=None, force: bool = Fa
                 f" GREATEST((SELECT MAX(id) FROM {table}), 1))"
             )
         cursor.execute("SET session_replication_role = origin")
-    log(f"  loaded in {time.monotonic() - started:.1f}s; rebuilding the per-month counts")
+    log(f"  loaded in {time.monotonic() - started:.1f}s; rebuilding the summary rows")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     counts["activities_activitymonthstat"] = stats_rebuild()
+    # stats_rebuild fills the per-person yearly attendance rows too.
+    counts["activities_personyearstat"] = PersonYearStat.objects.count()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     log(f"  done in {time.monotonic() - started:.1f}s")

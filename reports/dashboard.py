@@ -1,38 +1,39 @@
 """Reads for the secretary's dashboard, the committee's overview and the home page's panels.
 
-The counts and sums come from ActivityMonthStat (approved activities per organization, month and
-kind, kept exact by the services) and from small tables, so each page runs the same number of queries
-whatever the number of records or agencies. What cannot come from the monthly counts reads one
-agency's year at most, each in a single query: plan against done and the norm grid (the plan and
-norms engines group the approved activities), the records to complete (EXISTS flags per record), and
-the people with a low attendance rate, the one list that reads attendance rows (grouped per person).
+The counts and sums come from the summary rows kept exact by the services (ActivityMonthStat:
+approved activities per organization, month and kind; PersonYearStat: each person's attendance per
+organization and year) and from small tables, so each page runs the same number of queries whatever
+the number of records or agencies, and none groups attendance rows. The norm grid reads the monthly
+counts too (and the lectures its secretary-speaker rule names); the records to complete are kept by a
+SQL condition built from the completeness rules, so only the listed ones are fetched.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Window
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from activities.completeness import completeness_annotations, missing_items
+from activities.completeness import completeness_annotations, incomplete_q, missing_items
 from activities.models import (
     CENTRAL_GROUP_KINDS,
     KIND_GROUP,
     PRACTICE_KINDS,
     Activity,
     ActivityMonthStat,
-    Attendance,
     Group,
     Kind,
     Norm,
+    PersonYearStat,
     RectificationItem,
 )
-from activities.norms import GAP, MET, gap_message, norm_results
-from activities.records_selectors import plan_vs_done, points_below_threshold
+from activities.norms import GAP, MET, NOT_DUE, active_norms, gap_message, norm_results, norm_tally
+from activities.records_selectors import planned_in_year, points_below_threshold
 from reports.models import Summary
-from studyportal.accounts.models import Organization, Role, User
+from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths, scope_q
 
 GROUPS = list(Group.values)
@@ -43,7 +44,7 @@ LOW_ATTENDANCE_RATE = Decimal("0.8")
 CENTRAL_GROUP_DEFAULT_NORM = 12
 # How far ahead the home page warns about rectification deadlines.
 DUE_SOON_DAYS = 30
-REVIEW_QUEUE_LIMIT = 50
+REVIEW_QUEUE_LIMIT = 20
 HOME_LIST_LIMIT = 10
 # The dashboard lists this many records to complete and counts the rest.
 INCOMPLETE_LIMIT = 10
@@ -98,7 +99,24 @@ class MonthFigures:
 
 
 @dataclass
-class StatFigures:
+class AttendanceFigures:
+    """Invitations to approved sessions, by how they ended."""
+
+    present: int = 0
+    on_leave: int = 0
+    absent: int = 0
+
+    @property
+    def invited(self) -> int:
+        return self.present + self.on_leave + self.absent
+
+    @property
+    def attendance_rate(self) -> Decimal | None:
+        return rate(self.present, self.invited)
+
+
+@dataclass
+class StatFigures(AttendanceFigures):
     """What the approved records of an organization's subtree add up to in a year."""
 
     by_group: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GROUPS, 0))
@@ -109,9 +127,6 @@ class StatFigures:
     leader_lectures: int = 0
     households: int = 0
     enterprises: int = 0
-    present: int = 0
-    on_leave: int = 0
-    absent: int = 0
 
     @property
     def activities(self) -> int:
@@ -131,14 +146,6 @@ class StatFigures:
     @property
     def practice_activities(self) -> int:
         return self.count(PRACTICE_KINDS)
-
-    @property
-    def invited(self) -> int:
-        return self.present + self.on_leave + self.absent
-
-    @property
-    def attendance_rate(self) -> Decimal | None:
-        return rate(self.present, self.invited)
 
 
 STAT_SUMS = {
@@ -195,19 +202,16 @@ def stat_years(organization: Organization) -> list[int]:
     )
 
 
-def central_group_norm() -> int:
-    """The yearly minimum of central-group sessions, as the admin keeps it in the norms (one query)."""
-    minimum = (
-        Norm.objects.filter(
-            kind=Kind.CENTRAL_GROUP_STUDY,
-            scope=Norm.Scope.AGENCY,
-            period=Norm.Period.YEAR,
-            is_active=True,
-        )
-        .values_list("minimum", flat=True)
-        .first()
-    )
-    return minimum if minimum is not None else CENTRAL_GROUP_DEFAULT_NORM
+def central_group_norm(norms: list[Norm]) -> int:
+    """The yearly minimum of central-group sessions, as the admin keeps it in the active norms."""
+    for norm in norms:
+        if (norm.kind, norm.scope, norm.period) == (
+            Kind.CENTRAL_GROUP_STUDY,
+            Norm.Scope.AGENCY,
+            Norm.Period.YEAR,
+        ):
+            return norm.minimum
+    return CENTRAL_GROUP_DEFAULT_NORM
 
 
 @dataclass
@@ -235,11 +239,15 @@ def _rectification_aggregates(today: datetime.date) -> dict:
     return sums
 
 
+# Each read of Status.values rebuilds the list; the overview reads it for each agency.
+RECTIFICATION_STATUSES = tuple(RectificationItem.Status.values)
+
+
 def _rectification_from(row: dict) -> RectificationFigures:
-    figures = RectificationFigures(overdue=row["overdue"] or 0)
-    for status in RectificationItem.Status.values:
-        figures.by_status[status] = row[f"status_{status}"] or 0
-    return figures
+    return RectificationFigures(
+        by_status={status: row[f"status_{status}"] or 0 for status in RECTIFICATION_STATUSES},
+        overdue=row["overdue"] or 0,
+    )
 
 
 def rectification_figures(*, agency: Organization, year: int, today: datetime.date) -> RectificationFigures:
@@ -264,6 +272,19 @@ def review_queue(user, organization: Organization):
     )
 
 
+# What a row of the review queue shows (reports/templates/dashboard/_queue_rows.html).
+QUEUE_FIELDS = (
+    "id",
+    "date",
+    "kind",
+    "title",
+    "status",
+    "organization__name",
+    "recorded_by__real_name",
+    "recorded_by__username",
+)
+
+
 def get_reviewable_activity(user, pk: int):
     """An activity the user may see (404 otherwise); the review service decides whether they may review."""
     return get_object_or_404(
@@ -282,99 +303,74 @@ def incomplete_records(activities, limit: int | None = None) -> list[Activity]:
 def incomplete_records_counted(activities, limit: int | None = None) -> tuple[list[Activity], int]:
     """The first `limit` incomplete records among `activities` (all when None) and how many there are.
 
-    Every record is still judged (the rules live in Python, `missing_items`), but a record past the
-    limit is only counted, not kept: a county-scale year has hundreds of them.
+    One query: the database keeps only the incomplete records (`incomplete_q`, the rules of
+    `missing_items`) and counts them alongside (a window over the filtered rows), so a county-scale
+    year's hundreds of complete records are never fetched.
     """
-    rows = activities.annotate(**completeness_annotations()).only(
-        "id",
-        "organization_id",
-        "kind",
-        "date",
-        "title",
-        "status",
-        "notes",
-        "location",
-        "speaker_id",
-        "speaker_name",
-        "outside_headcount",
-        "households_reached",
-        "enterprises_reached",
+    rows = (
+        activities.annotate(**completeness_annotations())
+        .filter(incomplete_q())
+        .annotate(incomplete_total=Window(Count("id")))
+        .only(
+            "id",
+            "organization_id",
+            "kind",
+            "date",
+            "title",
+            "status",
+            "notes",
+            "location",
+            "speaker_id",
+            "speaker_name",
+            "outside_headcount",
+            "households_reached",
+            "enterprises_reached",
+        )
     )
-    incomplete, count = [], 0
-    for activity in rows:
-        missing = missing_items(activity)
-        if missing:
-            count += 1
-            if limit is None or len(incomplete) < limit:
-                activity.missing = missing
-                incomplete.append(activity)
-    return incomplete, count
+    incomplete = list(rows if limit is None else rows[:limit])
+    for activity in incomplete:
+        activity.missing = missing_items(activity)
+    return incomplete, incomplete[0].incomplete_total if incomplete else 0
 
 
-@dataclass
-class PersonAttendance:
+@dataclass(kw_only=True)
+class PersonAttendance(AttendanceFigures):
     person_id: int
     name: str
     position: str
     branch: str
-    present: int
-    on_leave: int
-    absent: int
-
-    @property
-    def invited(self) -> int:
-        return self.present + self.on_leave + self.absent
-
-    @property
-    def rate(self) -> Decimal | None:
-        return rate(self.present, self.invited)
 
 
 def low_attendance(*, organization: Organization, year: int) -> list[PersonAttendance]:
     """People of the agency whose attendance rate at the year's approved sessions is below
     LOW_ATTENDANCE_RATE, sorted by name (a list to follow up, not a ranking).
 
-    Two queries: the attendance rows of one agency's year grouped per person (the one figure that
-    cannot come from the monthly counts, because it is per person), then the agency's people for
-    their names. Grouping by the person id alone keeps the aggregate a cheap hash over integers.
+    One query: each person's yearly counts (PersonYearStat, one row per person and organization
+    under the dashboard's, kept exact by the services), with their names.
     """
     agency = organization.agency or organization
     counts = (
-        Attendance.objects.filter(
-            activity__organization__path__startswith=organization.path,
-            activity__date__year=year,
-            activity__status=Activity.Status.APPROVED,
-            activity__deleted_at__isnull=True,
-            person__agency=agency,
+        PersonYearStat.objects.filter(
+            organization__path__startswith=organization.path, year=year, person__agency=agency
         )
-        .values("person_id")
-        .annotate(
-            present=Count("id", filter=Q(status=Attendance.Status.PRESENT)),
-            on_leave=Count("id", filter=Q(status=Attendance.Status.LEAVE)),
-            absent=Count("id", filter=Q(status=Attendance.Status.ABSENT)),
+        .values_list(
+            "person_id", "person__real_name", "person__username", "person__position", "person__branch__name"
         )
+        .annotate(present=Sum("present"), on_leave=Sum("on_leave"), absent=Sum("absent"))
         .order_by()
-    )
-    low = {}
-    for row in counts:
-        invited = row["present"] + row["on_leave"] + row["absent"]
-        if invited and rate(row["present"], invited) < LOW_ATTENDANCE_RATE:
-            low[row["person_id"]] = row
-    people = User.objects.filter(agency=agency).values(
-        "id", "real_name", "username", "position", "branch__name"
     )
     result = [
         PersonAttendance(
-            person_id=person["id"],
-            name=person["real_name"] or person["username"],
-            position=person["position"],
-            branch=person["branch__name"] or "",
-            present=low[person["id"]]["present"],
-            on_leave=low[person["id"]]["on_leave"],
-            absent=low[person["id"]]["absent"],
+            person_id=person_id,
+            name=real_name or username,
+            position=position,
+            branch=branch or "",
+            present=present,
+            on_leave=on_leave,
+            absent=absent,
         )
-        for person in people
-        if person["id"] in low
+        for person_id, real_name, username, position, branch, present, on_leave, absent in counts
+        if present + on_leave + absent and rate(present, present + on_leave + absent) < LOW_ATTENDANCE_RATE
     ]
     return sorted(result, key=lambda person: person.name)
 
@@ -404,15 +400,26 @@ class Dashboard:
         """Each organization's rules laid over twelve month columns (a quarter spans three, the year
         twelve), with the missed periods named."""
         grid: dict = {}
+        # A cell's classes and the words a screen reader says for it, by status (the gaps say which).
+        classes = {MET: "norm-met table-success", GAP: "norm-gap table-danger", NOT_DUE: "norm-not_due"}
+        spoken = {MET: gettext("met"), NOT_DUE: gettext("not yet due")}
         for result in self.norm_results:
             block = grid.setdefault(
                 result.organization.pk, {"organization": result.organization, "rows": [], "gaps": []}
             )
-            span = {Norm.Period.MONTH: 1, Norm.Period.QUARTER: 3}.get(result.norm.period, 12)
+            span = result.span
             cells = []
             for period in result.periods:
                 message = gap_message(result.norm, period) if period.status == GAP else ""
-                cells.append({"span": span, "period": period, "message": message})
+                cells.append(
+                    {
+                        "span": span,
+                        "css": classes[period.status],
+                        "text": f"{period.actual}/{period.required}",
+                        "message": message,
+                        "spoken": message or spoken[period.status],
+                    }
+                )
                 if message:
                     block["gaps"].append(message)
             block["rows"].append({"label": result.label, "norm": result.norm, "cells": cells})
@@ -444,29 +451,35 @@ def dashboard(
     """
     today = today or timezone.localdate()
     agency = organization.agency or organization
-    plan = plan_vs_done(agency=agency, year=year)  # 2 queries
-    queue = review_queue(user, organization)
+    planned = planned_in_year(agency=agency, year=year)
     activities_of_year = Activity.objects.alive().filter(
         organization__path__startswith=organization.path, date__year=year, status=Activity.Status.APPROVED
     )
     incomplete, incomplete_count = incomplete_records_counted(activities_of_year, INCOMPLETE_LIMIT)
+    # The first rows and, alongside each, how many wait in all (a window over the filtered rows).
+    queue = list(
+        review_queue(user, organization)
+        .only(*QUEUE_FIELDS)
+        .annotate(queue_total=Window(Count("id")))[:REVIEW_QUEUE_LIMIT]
+    )
+    norms = active_norms()
     return Dashboard(
         organization=organization,
         agency=agency,
         year=year,
         today=today,
         stats=stat_figures(organization=organization, year=year),
-        planned=plan["total"].planned,
-        planned_total=plan["total"].planned_total,
-        central_group_norm=central_group_norm(),
+        planned=planned.planned,
+        planned_total=planned.planned_total,
+        central_group_norm=central_group_norm(norms),
         low_points=points_below_threshold(agency=agency, year=year),
         rectification=rectification_figures(agency=agency, year=year, today=today),
-        awaiting_review=queue.count(),
-        queue=list(queue[:REVIEW_QUEUE_LIMIT]),
+        awaiting_review=queue[0].queue_total if queue else 0,
+        queue=queue,
         incomplete=incomplete,
         incomplete_count=incomplete_count,
         low_attendance=low_attendance(organization=organization, year=year),
-        norm_results=norm_results(organization=organization, year=year, through=today),
+        norm_results=norm_results(organization=organization, year=year, through=today, norms=norms),
         years=stat_years(organization),
     )
 
@@ -476,9 +489,27 @@ def dashboard(
 
 
 @dataclass
+class OverviewStats(AttendanceFigures):
+    """The year's approved records of an agency's subtree, as far as the overview shows them."""
+
+    activities: int = 0
+    central_group_sessions: int = 0
+
+
+# One row per organization (not per kind: a county has ten times more of those to add up in Python).
+OVERVIEW_SUMS = {
+    "n": Sum("activities"),
+    "central": Sum("activities", filter=Q(kind__in=CENTRAL_GROUP_KINDS)),
+    "present_n": Sum("present"),
+    "leave_n": Sum("on_leave"),
+    "absent_n": Sum("absent"),
+}
+
+
+@dataclass
 class OverviewRow:
     agency: Organization
-    stats: StatFigures = field(default_factory=StatFigures)
+    stats: OverviewStats = field(default_factory=OverviewStats)
     norms_met: int = 0
     norms_due: int = 0
     rectification: RectificationFigures = field(default_factory=RectificationFigures)
@@ -541,27 +572,33 @@ def overview(
     rows = {agency.pk: OverviewRow(agency=agency) for agency in agencies}
     by_path = {agency.path: rows[agency.pk] for agency in agencies}
 
+    row_of_path = {}
+
     def row_for_path(path):
         # An organization's agency is one of the prefixes of its path ("/1/4/9/" → "/1/4/"): a few
-        # dictionary lookups per row instead of a scan over every agency.
-        parts = path.strip("/").split("/")
-        for depth in range(len(parts), 0, -1):
-            row = by_path.get("/" + "/".join(parts[:depth]) + "/")
-            if row is not None:
-                return row
-        return None
+        # dictionary lookups per organization instead of a scan over every agency.
+        if path not in row_of_path:
+            parts = path.strip("/").split("/")
+            prefixes = ("/" + "/".join(parts[:depth]) + "/" for depth in range(len(parts), 0, -1))
+            row_of_path[path] = next((by_path[p] for p in prefixes if p in by_path), None)
+        return row_of_path[path]
 
-    # Year totals per organization and kind: the months are not needed here, which keeps the rows few.
+    # Year totals per organization: the months and kinds are not needed here, which keeps the rows few.
     stats = (
         ActivityMonthStat.objects.filter(scope_q(user, min_role=Role.ADMIN), year=year)
-        .values("organization__path", "kind")
-        .annotate(**STAT_SUMS)
+        .values_list("organization__path")
+        .annotate(**OVERVIEW_SUMS)
         .order_by()
     )
-    for stat in stats:
-        row = row_for_path(stat["organization__path"])
+    for path, n, central, present, on_leave, absent in stats:
+        row = row_for_path(path)
         if row is not None:
-            _add_totals(row.stats, stat)
+            totals = row.stats
+            totals.activities += n
+            totals.central_group_sessions += central or 0
+            totals.present += present
+            totals.on_leave += on_leave
+            totals.absent += absent
 
     rectification = (
         RectificationItem.objects.filter(
@@ -582,14 +619,11 @@ def overview(
             rows[summary["agency_id"]].summary_status = summary["status"]
 
     for root in overview_roots(user):
-        for result in norm_results(organization=root, year=year, through=today):
-            row = row_for_path(result.organization.path)
-            if row is None:
-                continue
-            for period in result.periods:
-                if period.status in (MET, GAP):
-                    row.norms_due += 1
-                    row.norms_met += period.status == MET
+        for organization, met, due in norm_tally(organization=root, year=year, through=today):
+            row = row_for_path(organization.path)
+            if row is not None:
+                row.norms_met += met
+                row.norms_due += due
 
     ordered = sorted(rows.values(), key=lambda row: row.agency.name)
     if sort != "name" and sort in OVERVIEW_COLUMNS:

@@ -12,7 +12,7 @@ from django.utils import translation
 from activities.models import (
     KIND_GROUP,
     Activity,
-    Attendance,
+    ActivityMonthStat,
     Group,
     Kind,
     PlanItem,
@@ -90,32 +90,31 @@ def summary_data(*, agency: Organization, year: int) -> SummaryData:
     data = SummaryData(agency=agency, year=year)
     activities = approved_activities(agency=agency, year=year)
 
-    # 1: count per kind
-    for row in activities.values("kind").annotate(n=Count("id")).order_by():
-        data.kind_counts[row["kind"]] = row["n"]
-
-    # 2: attendance per kind and status, folded into groups
+    # 1: count and attendance per kind, from the monthly counts (kept exact by the services), folded
+    # into groups for the attendance; never the attendance rows themselves.
     rows = (
-        Attendance.objects.filter(activity__in=activities)
-        .values("activity__kind", "status")
-        .annotate(n=Count("id"))
+        ActivityMonthStat.objects.filter(organization__path__startswith=agency.path, year=year)
+        .values("kind")
+        .annotate(n=Sum("activities"), present=Sum("present"), on_leave=Sum("on_leave"), absent=Sum("absent"))
         .order_by()
     )
     for row in rows:
-        group = KIND_GROUP.get(row["activity__kind"])
-        if group is None:
+        if row["n"]:
+            data.kind_counts[row["kind"]] = row["n"]
+        invited = row["present"] + row["on_leave"] + row["absent"]
+        group = KIND_GROUP.get(row["kind"])
+        if group is None or not invited:
             continue
         figures = data.attendance.setdefault(group, Turnout())
-        figures.total += row["n"]
-        if row["status"] == Attendance.Status.PRESENT:
-            figures.present += row["n"]
+        figures.total += invited
+        figures.present += row["present"]
 
-    # 3: the named activities with their speakers
+    # 2: the named activities with their speakers
     data.named = list(
         activities.filter(kind__in=NAMED_KINDS).select_related("speaker").order_by("date", "id")
     )
 
-    # 4: every material link of the year, in study order
+    # 3: every material link of the year, in study order
     links = (
         Activity.materials.through.objects.filter(activity__in=activities)
         .values_list("activity_id", "activity__kind", "studymaterial__title")
@@ -126,19 +125,19 @@ def summary_data(*, agency: Organization, year: int) -> SummaryData:
         if KIND_GROUP.get(kind) == Group.LEADING and title not in data.leading_titles:
             data.leading_titles.append(title)
 
-    # 5: this year's plan title
+    # 4: this year's plan title
     data.plan_title = (
         StudyPlan.objects.filter(agency=agency, year=year).values_list("title", flat=True).first() or ""
     )
 
-    # 6: next year's planned work that says what will be done
+    # 5: next year's planned work that says what will be done
     data.next_plan_items = list(
         PlanItem.objects.filter(plan__agency=agency, plan__year=year + 1)
         .exclude(measures="")
         .order_by(F("month").asc(nulls_first=True), "id")
     )
 
-    # 7: the year's unresolved rectification items
+    # 6: the year's unresolved rectification items
     data.open_items = list(
         RectificationItem.objects.filter(
             agency=agency, year=year, deleted_at__isnull=True, status__in=RectificationItem.OPEN_STATUSES
@@ -147,7 +146,7 @@ def summary_data(*, agency: Organization, year: int) -> SummaryData:
         .order_by("id")
     )
 
-    # 8: yearly points per member (a yearly figure wins over the sum of monthly ones)
+    # 7: yearly points per member (a yearly figure wins over the sum of monthly ones)
     data.points_threshold = agency.low_points_threshold
     yearly: dict[int, int] = {}
     monthly: dict[int, int] = {}
@@ -167,7 +166,7 @@ def summary_data(*, agency: Organization, year: int) -> SummaryData:
     if data.points_threshold is not None:
         data.low_points_people = sum(1 for total in totals.values() if total < data.points_threshold)
 
-    # 9: publicity placements per level
+    # 8: publicity placements per level
     placements = Publicity.objects.filter(agency=agency, date__year=year)
     for row in placements.values("level").annotate(n=Count("id")).order_by():
         data.publicity_counts[row["level"]] = row["n"]

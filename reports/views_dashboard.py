@@ -10,15 +10,13 @@ from django.utils.dates import MONTHS
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from activities.models import Activity, Group, Kind, RectificationItem
 from activities.services import ActivityError, activity_approve, activity_return
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to
-from studyportal.spreadsheet import safe_row, xlsx_response
+from studyportal.spreadsheet import Column, Sheet, xlsx_download
 
 from . import dashboard as selectors
 
@@ -76,6 +74,9 @@ def index(request):
     years = sorted(set(data.years) | {year, timezone.localdate().year}, reverse=True)
     chart = data.chart_data()
     chart["labels"] = _chart_labels()
+    detail_url = _pk_url("activities:detail")
+    for activity in data.incomplete:
+        activity.detail_url = detail_url(activity.pk)
     return render(
         request,
         "dashboard/index.html",
@@ -89,14 +90,48 @@ def index(request):
             "chart": chart,
             "low_rate": f"{selectors.LOW_ATTENDANCE_RATE * 100:.0f}%",
             "can_overview": selectors.can_see_overview(user),
+            "queue_rows": _queue_rows(data.queue),
             **_dashboard_links(data),
         },
     )
 
 
 def _url(name: str, **params) -> str:
+    return _with_query(reverse(name), **params)
+
+
+def _with_query(path: str, **params) -> str:
     query = urlencode({key: value for key, value in params.items() if value is not None})
-    return f"{reverse(name)}?{query}" if query else reverse(name)
+    return f"{path}?{query}" if query else path
+
+
+# Any primary key: it marks where the key goes in a reversed URL.
+PK_MARKER = 2147483647
+
+
+def _pk_url(name: str):
+    """`pk → reverse(name, args=[pk])` at the cost of one reverse(): the dashboard links each of
+    dozens of rows, and reverse() costs tens of microseconds a call."""
+    head, tail = reverse(name, args=[PK_MARKER]).rsplit(str(PK_MARKER), 1)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _queue_rows(activities) -> list[Activity]:
+    """The review queue's rows with what dashboard/_queue_rows.html shows set on each, worked out
+    once for all of them (get_kind_display() rebuilds every translated choice on each call)."""
+    kind_labels = {kind: str(label) for kind, label in Kind.choices}
+    detail_url = _pk_url("activities:detail")
+    approve_url = _pk_url("dashboard:review_approve")
+    return_url = _pk_url("dashboard:review_return")
+    recorded_by = _("recorded by %(name)s")
+    rows = list(activities)
+    for activity in rows:
+        activity.kind_label = kind_labels[activity.kind]
+        activity.detail_url = detail_url(activity.pk)
+        activity.approve_url = approve_url(activity.pk)
+        activity.return_url = return_url(activity.pk)
+        activity.recorded_by_label = recorded_by % {"name": str(activity.recorded_by)}
+    return rows
 
 
 def _dashboard_links(data: selectors.Dashboard) -> dict:
@@ -104,11 +139,15 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
     year, org, agency, stats = data.year, data.organization, data.agency, data.stats
     approved = {"year": year, "organization": org.pk, "status": Activity.Status.APPROVED}
 
+    # Each path reversed once: the figures and tables link about thirty times to these two lists.
+    activities_path = reverse("activities:list")
+    rectification_path = reverse("tracking:rectification_list")
+
     def activities(**params):
-        return _url("activities:list", **{**approved, **params})
+        return _with_query(activities_path, **{**approved, **params})
 
     def rectification(**params):
-        return _url("tracking:rectification_list", year=year, **params)
+        return _with_query(rectification_path, year=year, **params)
 
     group_labels = dict(Group.choices)
     status_labels = dict(RectificationItem.Status.choices)
@@ -215,7 +254,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
             "id": "awaiting-review",
             "label": _("Records awaiting review"),
             "value": data.awaiting_review,
-            "url": _url("activities:list", organization=org.pk, status=Activity.Status.SUBMITTED),
+            "url": _with_query(activities_path, organization=org.pk, status=Activity.Status.SUBMITTED),
             "alert": bool(data.awaiting_review),
         },
         {
@@ -262,7 +301,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
             "present": person.present,
             "on_leave": person.on_leave,
             "absent": person.absent,
-            "rate_display": selectors.percent(person.rate),
+            "rate_display": selectors.percent(person.attendance_rate),
             "url": activities(person=person.person_id),
         }
         for person in data.low_attendance
@@ -274,7 +313,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
         "rectification_rows": rectification_rows,
         "plan_rows": plan_rows,
         "low_attendance_rows": low_attendance_rows,
-        "queue_url": _url("activities:list", organization=org.pk, status=Activity.Status.SUBMITTED),
+        "queue_url": _with_query(activities_path, organization=org.pk, status=Activity.Status.SUBMITTED),
         "norms_url": _url("tracking:norms", org=org.code, year=year),
         "plans_url": _url("tracking:plans", org=agency.code, year=year),
     }
@@ -295,8 +334,8 @@ def _queue_row(request, activity, *, message="", done=False):
         return redirect(f"{_url('dashboard:index', org=agency.code)}#queue")
     return render(
         request,
-        "dashboard/_queue_row.html",
-        {"activity": activity, "message": message, "done": done},
+        "dashboard/_queue_rows.html",
+        {"queue_rows": _queue_rows([activity]), "message": message, "done": done},
     )
 
 
@@ -383,9 +422,14 @@ def overview(request):
                 "descending": descending,
             }
         )
+    dashboard_path = reverse("dashboard:index")
+    summary_labels = {status: _summary_label(status) for status in ("", *Summary.Status.values)}
     for row in rows:
-        row.summary_label = _summary_label(row.summary_status)
+        row.summary_label = summary_labels[row.summary_status]
         row.attendance_display = selectors.percent(row.stats.attendance_rate)
+        row.dashboard_url = _with_query(dashboard_path, org=row.agency.code, year=year)
+        row.norms_display = f"{row.norms_met}/{row.norms_due}" if row.norms_due else ""
+        row.norms_behind = row.norms_met < row.norms_due
     sort_value = f"-{column}" if descending else column
     return render(
         request,
@@ -397,54 +441,51 @@ def overview(request):
             "sort": sort_value,
             "export_query": urlencode({"year": year, "sort": sort_value}),
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+            # The committee's own ledger of every agency's records (with background exports on,
+            # the link leads to the page that prepares it).
+            "ledger_org": _committee_of(request.user),
         },
     )
+
+
+def _committee_of(user):
+    agency = user.agency
+    if (
+        agency is not None
+        and agency.kind == Organization.Kind.COMMITTEE
+        and has_role(user, agency, Role.ADMIN)
+    ):
+        return agency
+    return None
 
 
 @login_required
 @require_GET
 def overview_xlsx(request):
     year, _column, _descending, rows = _overview_rows(request)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(year)
-    sheet.append(
-        safe_row(
-            [
-                _("Agency"),
-                _("Activities"),
-                _("Central group sessions"),
-                _("Norm periods met"),
-                _("Norm periods due"),
-                _("Attendance rate"),
-                _("Open rectification"),
-                _("Overdue rectification"),
-                _("Annual summary"),
-            ]
-        )
+    columns = [
+        Column(_("Agency"), 28),
+        Column(_("Activities"), 14),
+        Column(_("Central group sessions"), 14),
+        Column(_("Norm periods met"), 14),
+        Column(_("Norm periods due"), 14),
+        Column(_("Attendance rate"), 14, "0.0%"),
+        Column(_("Open rectification"), 14),
+        Column(_("Overdue rectification"), 14),
+        Column(_("Annual summary"), 14),
+    ]
+    values = (
+        [
+            row.agency.name,
+            row.stats.activities,
+            row.stats.central_group_sessions,
+            row.norms_met,
+            row.norms_due,
+            None if row.stats.attendance_rate is None else round(float(row.stats.attendance_rate), 4),
+            row.rectification.open,
+            row.rectification.overdue,
+            _summary_label(row.summary_status),
+        ]
+        for row in rows
     )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        attendance = row.stats.attendance_rate
-        sheet.append(
-            safe_row(
-                [
-                    row.agency.name,
-                    row.stats.activities,
-                    row.stats.central_group_sessions,
-                    row.norms_met,
-                    row.norms_due,
-                    None if attendance is None else round(float(attendance), 4),
-                    row.rectification.open,
-                    row.rectification.overdue,
-                    _summary_label(row.summary_status),
-                ]
-            )
-        )
-        sheet.cell(row=sheet.max_row, column=6).number_format = "0.0%"
-    sheet.column_dimensions["A"].width = 28
-    for letter in "BCDEFGHI":
-        sheet.column_dimensions[letter].width = 14
-    sheet.freeze_panes = "A2"
-    return xlsx_response(workbook, f"overview-{year}.xlsx")
+    return xlsx_download(f"overview-{year}.xlsx", [Sheet(str(year), columns, values)])

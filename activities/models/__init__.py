@@ -15,7 +15,7 @@ from .activity import (
 from .imports import ImportBatch
 from .records import Norm, PlanItem, Publicity, StudyPlan, StudyPoints
 from .rectification import RectificationItem, RectificationProgress
-from .stats import ActivityMonthStat
+from .stats import ActivityMonthStat, PersonYearStat
 
 __all__ = [
     "CENTRAL_GROUP_KINDS",
@@ -31,6 +31,7 @@ __all__ = [
     "ImportBatch",
     "Kind",
     "Norm",
+    "PersonYearStat",
     "PlanItem",
     "Publicity",
     "RectificationItem",

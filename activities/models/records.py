@@ -39,6 +39,9 @@ class StudyPoints(models.Model):
                 name="unique_points_year",
             ),
         ]
+        # The summary and the dashboard read one agency's year per person; the partial unique
+        # indexes above cannot serve that, and a county's table would be scanned whole.
+        indexes = [models.Index(fields=["person", "year"], name="points_person_year")]
 
     def __str__(self):
         period = f"{self.year}-{self.month:02d}" if self.month else str(self.year)

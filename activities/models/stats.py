@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +41,32 @@ class ActivityMonthStat(models.Model):
 
     def __str__(self):
         return f"{self.organization} {self.year}-{self.month:02d} {self.kind}: {self.activities}"
+
+
+class PersonYearStat(models.Model):
+    """A person's attendance at the approved activities of one organization in a year.
+
+    The organization is the activity's (an agency or one of its branches), so a dashboard sums the
+    rows under its path. Kept exact with ActivityMonthStat by the same services (activities/stats.py),
+    so the low-attendance list never groups raw attendance rows.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="year_stats")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="person_stats")
+    year = models.PositiveSmallIntegerField()
+    present = models.PositiveIntegerField(default=0)
+    on_leave = models.PositiveIntegerField(default=0)
+    absent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("yearly attendance of a person")
+        verbose_name_plural = _("yearly attendance of people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organization", "year"], name="unique_person_year_stat"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "organization"], name="person_stat_year_org")]
+
+    def __str__(self):
+        return f"{self.person} {self.organization} {self.year}: {self.present}/{self.on_leave}/{self.absent}"

@@ -85,16 +85,19 @@
     });
   });
 
-  // After an in-place review the row stays, marked; the count above the queue follows it.
+  // After an in-place review the row stays, marked; the count above the queue follows it. The page
+  // lists the first records only, so the count is the total less the rows reviewed here.
   document.body.addEventListener("htmx:afterSwap", function (event) {
     var row = event.detail.target;
     if (!row || !row.classList || !row.classList.contains("queue-row")) {
       return;
     }
     var counter = document.getElementById("queue-count");
-    var waiting = document.querySelectorAll(".queue-row[data-status='submitted']").length;
-    if (counter) {
-      counter.textContent = String(waiting);
+    if (!counter) {
+      return;
     }
+    var total = Number(counter.getAttribute("data-total"));
+    var reviewed = document.querySelectorAll(".queue-row:not([data-status='submitted'])").length;
+    counter.textContent = String(Math.max(total - reviewed, 0));
   });
 })();

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from activities.services import activity_restore
+
 from .models import AuditEntry, DeletedActivity, DeletedRectificationItem
 from .services import record_restore
 
@@ -11,7 +13,7 @@ def restore_deleted_records(modeladmin, request, queryset):
     """An admin action any ModelAdmin of a soft-deletable model may list in its `actions`."""
     restored = 0
     for obj in queryset.filter(deleted_at__isnull=False):
-        record_restore(obj=obj, by=request.user)
+        modeladmin.restore_record(obj=obj, by=request.user)
         restored += 1
     modeladmin.message_user(
         request,
@@ -25,6 +27,9 @@ class RecycleBinAdmin(admin.ModelAdmin):
 
     actions = [restore_deleted_records]
     list_display_links = None
+
+    def restore_record(self, *, obj, by):
+        record_restore(obj=obj, by=by)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(deleted_at__isnull=False)
@@ -55,6 +60,10 @@ class DeletedActivityAdmin(RecycleBinAdmin):
     list_filter = ["organization"]
     search_fields = ["title"]
     ordering = ["-deleted_at"]
+
+    def restore_record(self, *, obj, by):
+        # Through the activities service, so an approved record counts again in the summary rows.
+        activity_restore(activity=obj, by=by)
 
 
 @admin.register(DeletedRectificationItem)

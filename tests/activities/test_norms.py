@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from activities import services
 from activities.models import Activity, Kind, Norm
-from activities.norms import GAP, MET, NOT_DUE, norm_gaps, norm_results
+from activities.norms import GAP, MET, NOT_DUE, norm_gaps, norm_results, norm_tally
+from activities.stats import stats_add
 from studyportal.accounts.models import Organization, Role
 from tests.factories import ActivityFactory, OrganizationFactory, RoleAssignmentFactory, UserFactory
 
@@ -23,18 +25,20 @@ def chinese():
 
 @pytest.fixture
 def held(db):
-    """`held(org, kind, *months, **fields)` records one approved activity in each month."""
+    """`held(org, kind, *months, **fields)` records one approved activity in each month (and counts it)."""
     recorder = UserFactory(username="norms_recorder", real_name="记录人")
 
     def record(org, kind, *months, day=10, **fields):
         for month in months:
-            ActivityFactory(
+            activity = ActivityFactory(
                 organization=org,
                 kind=kind,
                 date=datetime.date(YEAR, month, day),
                 recorded_by=recorder,
                 **fields,
             )
+            # As the services do: the norms read the monthly counts, not the records.
+            stats_add(activity.pk)
 
     return record
 
@@ -201,8 +205,8 @@ def test_the_check_takes_the_same_queries_however_many_records(
         for _ in range(activities_per_month):
             held(agency if kind == Kind.CENTRAL_GROUP_STUDY else branch, kind, *range(1, 13))
     agency = Organization.objects.get(pk=agency.pk)
-    # The active norms, the agency's branches, one aggregate of approved records by
-    # organization, kind and month (with the secretary-speaker flag as a subquery).
+    # The active norms, the agency's branches, one read of the monthly counts by organization, kind
+    # and month (with the lectures the secretary-speaker rule names grouped alongside).
     with django_assert_num_queries(3):
         results = norm_results(organization=agency, year=YEAR, through=YEAR_END)
     assert result_for(results, Kind.BRANCH_COMMITTEE, "month").periods[0].actual == activities_per_month
@@ -223,3 +227,93 @@ def test_the_norms_page_shows_the_grid_and_the_gaps_in_words(
     html = response.content.decode()
     assert 'id="norms-grid"' in html
     assert "3月未召开支部委员会会议" in html
+
+
+def _raw_monthly(org_ids, kinds, *, secretary_of=None):
+    """Approved records per month as the records themselves say (no summary row)."""
+    rows = Activity.objects.filter(
+        organization_id__in=org_ids,
+        kind__in=kinds,
+        status=Activity.Status.APPROVED,
+        deleted_at__isnull=True,
+        date__year=YEAR,
+    )
+    if secretary_of is not None:
+        rows = rows.filter(speaker__roles__role=Role.SECRETARY, speaker__roles__organization__in=secretary_of)
+    monthly = [0] * 13
+    for date in rows.values_list("date", flat=True):
+        monthly[date.month] += 1
+    return monthly
+
+
+def test_the_results_follow_the_records_through_the_services(agency, branch, staff, secretary):
+    """Records approved, moved, returned and deleted through the services, with no rebuild: each
+    period's count is what the records say at every step."""
+
+    def record(kind, month, **fields):
+        activity = services.activity_create(
+            by=staff, organization=branch, kind=kind, date=datetime.date(YEAR, month, 3), title="会", **fields
+        )
+        services.activity_submit(activity=activity, by=staff)
+        return activity
+
+    def check():
+        results = norm_results(organization=agency, year=YEAR, through=YEAR_END)
+        committee = result_for(results, Kind.BRANCH_COMMITTEE, "month")
+        monthly = _raw_monthly([branch.pk, agency.pk], [Kind.BRANCH_COMMITTEE])
+        assert [p.actual for p in committee.periods] == monthly[1:]
+        lectures = result_for(results, Kind.PARTY_LECTURE, "year", secretary_only=True)
+        by_secretary = _raw_monthly([branch.pk], [Kind.PARTY_LECTURE], secretary_of=[branch, agency])
+        assert lectures.periods[0].actual == sum(by_secretary)
+        return committee
+
+    meetings = [record(Kind.BRANCH_COMMITTEE, month) for month in (1, 2, 3)]
+    lecture = record(Kind.PARTY_LECTURE, 5, speaker=secretary)
+    for activity in [*meetings[:2], lecture]:
+        services.activity_approve(activity=activity, by=secretary)
+    services.activity_return(activity=meetings[2], by=secretary, comment="补纪要")
+    assert [p.actual for p in check().periods[:3]] == [1, 1, 0]
+    services.activity_update(activity=meetings[0], by=secretary, date=datetime.date(YEAR, 2, 20))
+    assert [p.actual for p in check().periods[:3]] == [0, 2, 0]
+    services.activity_delete(activity=meetings[1], by=secretary)
+    assert [p.actual for p in check().periods[:3]] == [0, 1, 0]
+
+
+def test_a_lecture_counts_for_the_secretary_rule_as_the_roles_are_now(agency, branch, staff, held):
+    """No counter is kept for "given by the secretary": a role handed over changes the result at once."""
+    speaker = UserFactory(agency=agency, branch=branch, real_name="讲课人")
+    held(branch, Kind.PARTY_LECTURE, 3, speaker=speaker)
+
+    def by_secretary():
+        results = norm_results(organization=branch, year=YEAR, through=YEAR_END)
+        return result_for(results, Kind.PARTY_LECTURE, "year", secretary_only=True).periods[0].actual
+
+    assert by_secretary() == 0
+    role = RoleAssignmentFactory(user=speaker, organization=branch, role=Role.SECRETARY)
+    assert by_secretary() == 1
+    role.delete()
+    assert by_secretary() == 0
+
+
+def test_the_tally_counts_what_the_results_show(agency, branch, other_branch, held):
+    held(branch, Kind.BRANCH_COMMITTEE, 1, 2, 5)
+    held(agency, Kind.CENTRAL_GROUP_STUDY, 1, 4)
+    held(other_branch, Kind.THEME_PARTY_DAY, 3)
+    committee = agency.parent
+    through = datetime.date(YEAR, 6, 30)
+    expected = [
+        (
+            result.organization,
+            sum(p.status == MET for p in result.periods),
+            sum(p.status != NOT_DUE for p in result.periods),
+        )
+        for result in norm_results(organization=committee, year=YEAR, through=through)
+    ]
+    assert norm_tally(organization=committee, year=YEAR, through=through) == expected
+    assert any(met for _org, met, _due in expected) and any(due > met for _org, met, due in expected)
+
+
+def test_a_period_label_is_the_short_name_of_its_period(branch):
+    results = norm_results(organization=branch, year=YEAR, through=YEAR_END)
+    assert result_for(results, Kind.BRANCH_COMMITTEE, "month").periods[2].label == "3月"
+    assert result_for(results, Kind.BRANCH_ASSEMBLY, "quarter").periods[0].label == "一季度"

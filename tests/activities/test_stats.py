@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from activities.models import Activity, ActivityMonthStat, Attendance, Kind
+from activities import services
+from activities.models import Activity, ActivityMonthStat, Attendance, Kind, PersonYearStat
 from activities.stats import stats_add, stats_rebuild, stats_remove, stats_verify
 from tests.factories import ActivityFactory, AttendanceFactory, UserFactory
 
@@ -76,9 +77,13 @@ def test_rebuild_agrees_with_adding_one_by_one(lecture, branch, agency, staff):
 
 def test_verify_names_a_count_that_went_stale(lecture, branch):
     stats_rebuild()
-    Attendance.objects.create(activity=lecture, person=UserFactory(agency=branch.parent))
+    newcomer = UserFactory(agency=branch.parent)
+    Attendance.objects.create(activity=lecture, person=newcomer)
     differences = stats_verify()
-    assert len(differences) == 1 and "present" in differences[0]
+    # The month's count and the newcomer's own year, each named.
+    assert len(differences) == 2
+    assert differences[0].startswith("month (") and "present" in differences[0]
+    assert differences[1].startswith(f"person ({newcomer.pk}, {branch.pk}, 2022)")
     with pytest.raises(CommandError):
         call_command("stats_rebuild", "--verify")
     call_command("stats_rebuild")
@@ -91,3 +96,91 @@ def test_rebuild_of_one_organization_and_year_leaves_the_rest(lecture, branch, o
     ActivityMonthStat.objects.filter(organization=other_branch).update(activities=99)
     stats_rebuild(organization=branch, year=2022)
     assert ActivityMonthStat.objects.get(organization=other_branch, kind=theirs.kind).activities == 99
+
+
+def person_rows():
+    return {
+        (row.person_id, row.organization_id, row.year): (row.present, row.on_leave, row.absent)
+        for row in PersonYearStat.objects.all()
+        if (row.present, row.on_leave, row.absent) != (0, 0, 0)
+    }
+
+
+def test_a_persons_year_follows_approval_edit_return_and_deletion(branch, staff, secretary, leader):
+    first, second = (
+        services.activity_create(
+            by=staff, organization=branch, kind=kind, date=date, title=kind, attendance=attendance
+        )
+        for kind, date, attendance in (
+            (Kind.WEEKLY_STUDY, datetime.date(2022, 3, 1), {staff: "present", leader: "absent"}),
+            (Kind.BRANCH_ASSEMBLY, datetime.date(2022, 4, 1), {staff: "leave", leader: "absent"}),
+        )
+    )
+    for activity in (first, second):
+        services.activity_submit(activity=activity, by=staff)
+    services.activity_approve(activity=first, by=secretary)
+    services.activity_return(activity=second, by=secretary, comment="补签到表")
+    assert person_rows() == {(staff.pk, branch.pk, 2022): (1, 0, 0), (leader.pk, branch.pk, 2022): (0, 0, 1)}
+    assert stats_verify() == []
+
+    # An approved record changed: the leader now came, the secretary was invited and stayed away.
+    services.activity_update(
+        activity=first, by=secretary, attendance={staff: "present", leader: "present", secretary: "leave"}
+    )
+    assert person_rows() == {
+        (staff.pk, branch.pk, 2022): (1, 0, 0),
+        (leader.pk, branch.pk, 2022): (1, 0, 0),
+        (secretary.pk, branch.pk, 2022): (0, 1, 0),
+    }
+    assert stats_verify() == []
+
+    # Moved to another year: the 2022 rows empty, the 2023 rows filled.
+    services.activity_update(activity=first, by=secretary, date=datetime.date(2023, 1, 5))
+    assert person_rows() == {
+        (staff.pk, branch.pk, 2023): (1, 0, 0),
+        (leader.pk, branch.pk, 2023): (1, 0, 0),
+        (secretary.pk, branch.pk, 2023): (0, 1, 0),
+    }
+    assert stats_verify() == []
+
+    services.activity_delete(activity=first, by=secretary)
+    assert person_rows() == {}
+    assert stats_verify() == []
+
+
+def test_restoring_a_deleted_approved_record_counts_it_again(branch, staff, secretary, admin_user):
+    activity = ActivityFactory(organization=branch, recorded_by=staff, status=Activity.Status.SUBMITTED)
+    AttendanceFactory(activity=activity, person=staff)
+    services.activity_approve(activity=activity, by=secretary)
+    services.activity_delete(activity=activity, by=secretary)
+    services.activity_restore(activity=activity, by=admin_user)
+    assert stats_verify() == []
+    assert person_rows() == {(staff.pk, branch.pk, activity.date.year): (1, 0, 0)}
+
+
+def test_signing_in_moves_the_person_to_present(lecture, branch, secretary):
+    stats_rebuild()
+    services.activity_sign_in(activity=lecture, person=secretary)
+    assert PersonYearStat.objects.get(person=secretary, organization=branch, year=2022).present == 1
+    assert PersonYearStat.objects.get(person=secretary, organization=branch, year=2022).on_leave == 0
+    assert stats_verify() == []
+
+
+def test_rebuild_fills_the_person_rows_as_adding_one_by_one_does(lecture, branch):
+    stats_add(lecture.pk)
+    one_by_one = person_rows()
+    stats_rebuild()
+    assert person_rows() == one_by_one
+    assert len(one_by_one) == 2
+
+
+def test_verify_names_a_tampered_person_row(lecture, branch, staff):
+    stats_rebuild()
+    PersonYearStat.objects.filter(person=staff).update(absent=5)
+    differences = stats_verify()
+    assert differences == [
+        f"person ({staff.pk}, {branch.pk}, 2022): stored {{'present': 1, 'on_leave': 0, 'absent': 5}},"
+        " records say {'present': 1, 'on_leave': 0, 'absent': 0}"
+    ]
+    with pytest.raises(CommandError):
+        call_command("stats_rebuild", "--verify")

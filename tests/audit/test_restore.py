@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from activities.models import Activity, RectificationItem
+from activities.models import Activity, ActivityMonthStat, RectificationItem
 from studyportal.audit.models import AuditEntry
 from studyportal.audit.services import record_restore
 from tests.factories import ActivityFactory, RectificationItemFactory
@@ -55,3 +55,21 @@ def test_an_admin_restores_from_the_recycle_bin(client, superuser, deleted_activ
 
 def test_the_recycle_bin_is_for_superusers_only(client_for, admin_user):
     assert client_for(admin_user).get("/admin/audit/deletedactivity/").status_code in (302, 403)
+
+
+def test_an_approved_record_restored_in_the_admin_counts_again(
+    client, superuser, branch, recorder, secretary
+):
+    from activities import services
+    from activities.stats import stats_verify
+
+    activity = ActivityFactory(organization=branch, recorded_by=recorder, status=Activity.Status.SUBMITTED)
+    services.activity_approve(activity=activity, by=secretary)
+    services.activity_delete(activity=activity, by=secretary)
+    client.force_login(superuser)
+    client.post(
+        "/admin/audit/deletedactivity/",
+        {"action": "restore_deleted_records", "_selected_action": [activity.pk]},
+    )
+    assert stats_verify() == []
+    assert ActivityMonthStat.objects.get(organization=branch, kind=activity.kind).activities == 1

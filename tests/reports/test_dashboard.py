@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from activities import services
+from activities.completeness import completeness_annotations, missing_items
 from activities.models import (
     CENTRAL_GROUP_KINDS,
     KIND_GROUP,
@@ -24,6 +26,12 @@ from activities.models import (
     StudyPoints,
 )
 from activities.stats import stats_rebuild
+from reports.dashboard import (
+    LOW_ATTENDANCE_RATE,
+    REVIEW_QUEUE_LIMIT,
+    incomplete_records_counted,
+    low_attendance,
+)
 from tests.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -163,6 +171,26 @@ def test_records_in_draft_returned_or_deleted_do_not_count_and_submitted_ones_wa
     for activity in year_records["not_counted"]:
         if activity.status != Activity.Status.SUBMITTED:
             assert f'id="queue-{activity.pk}"' not in html
+
+
+def test_a_long_review_queue_shows_the_oldest_and_leads_to_the_rest(client_for, secretary, branch, staff):
+    waiting = [
+        ActivityFactory(
+            organization=branch,
+            date=datetime.date(YEAR, 3, 1) + datetime.timedelta(days=i),
+            status=Activity.Status.SUBMITTED,
+            submitted_at=timezone.now() + datetime.timedelta(minutes=i),
+            recorded_by=staff,
+        )
+        for i in range(REVIEW_QUEUE_LIMIT + 3)
+    ]
+    html = page(client_for, secretary)
+    assert figure(html, "awaiting-review") == str(len(waiting))
+    assert re.search(r'id="queue-count"[^>]*>(\d+)<', html).group(1) == str(len(waiting))
+    shown = re.findall(r'id="queue-(\d+)"', html)
+    assert shown == [str(a.pk) for a in waiting[:REVIEW_QUEUE_LIMIT]]
+    everything = reverse("activities:list") + f"?organization={secretary.agency.pk}&amp;status=submitted"
+    assert f'<a href="{everything}">' in html
 
 
 def test_another_agencys_records_never_show(client_for, secretary, year_records):
@@ -398,12 +426,13 @@ def _more_of_everything(agency, branch, staff, members, n):
     stats_rebuild(year=YEAR)
 
 
-# The session and the user (2), the roles (1), the user's agency (1); plan against done (2); the
-# review queue's count and rows (2); the approved records for completeness (1); the monthly counts
-# (1); the central-group norm (1); points per member and the members (2); rectification (1);
-# attendance per person and the agency's people (2); the norms engine: rules, branches, counts (3);
-# the years with data (1); the organizations of the picker (1).
-DASHBOARD_QUERIES = 21
+# The session and the user (2), the roles (1), the user's agency (1); the plan's items (1, the done
+# side comes from the monthly counts); the review queue's first rows with the count alongside (1);
+# the approved records for completeness (1); the monthly counts (1); the active norms, which give
+# the central-group norm and feed the norms engine (1); points per member and the members (2);
+# rectification (1); attendance per person with their names (the yearly summary rows, 1); the norms
+# engine: branches, counts (2); the years with data (1); the organizations of the picker (1).
+DASHBOARD_QUERIES = 17
 
 
 @pytest.mark.parametrize("n", [2, 40])
@@ -417,3 +446,117 @@ def test_the_dashboard_runs_the_same_queries_whatever_the_number_of_records(
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = client.get(URL, {"year": YEAR})
     assert response.status_code == 200
+
+
+# --- the summary rows against the records ------------------------------------------------------
+
+
+def _raw_low_attendance(agency, year):
+    """The low-attendance list as the attendance rows themselves say it (no summary row)."""
+    rows = Attendance.objects.filter(
+        activity__organization__path__startswith=agency.path,
+        activity__date__year=year,
+        activity__status=Activity.Status.APPROVED,
+        activity__deleted_at__isnull=True,
+        person__agency=agency,
+    )
+    counts = {}
+    for person_id, status in rows.values_list("person_id", "status"):
+        counts.setdefault(person_id, {"present": 0, "leave": 0, "absent": 0})[status] += 1
+    low = []
+    for person_id, c in counts.items():
+        invited = sum(c.values())
+        if c["present"] / invited < float(LOW_ATTENDANCE_RATE):
+            low.append((person_id, c["present"], c["leave"], c["absent"]))
+    return sorted(low)
+
+
+def test_the_low_attendance_list_follows_the_records_through_the_services(
+    agency, branch, secretary, staff, members
+):
+    """Records approved, changed, returned and deleted through the services, with no rebuild: the
+    list read from the yearly summary rows is what the attendance rows say at every step."""
+    a, b, c, d = members
+
+    def record(day, attendance):
+        activity = services.activity_create(
+            by=staff,
+            organization=branch,
+            kind=Kind.WEEKLY_STUDY,
+            date=datetime.date(YEAR, 3, day),
+            title=f"第{day}次学习",
+            attendance=attendance,
+        )
+        services.activity_submit(activity=activity, by=staff)
+        return activity
+
+    def listed():
+        return sorted(
+            (p.person_id, p.present, p.on_leave, p.absent)
+            for p in low_attendance(organization=agency, year=YEAR)
+        )
+
+    first = record(1, {a: "present", b: "absent", c: "leave"})
+    second = record(2, {a: "present", b: "present", c: "present", d: "absent"})
+    services.activity_approve(activity=first, by=secretary)
+    assert listed() == _raw_low_attendance(agency, YEAR) and {p[0] for p in listed()} == {b.pk, c.pk}
+    services.activity_return(activity=second, by=secretary, comment="补材料")
+    assert listed() == _raw_low_attendance(agency, YEAR)
+    services.activity_update(activity=second, by=staff, title="补好了")
+    services.activity_submit(activity=second, by=staff)
+    services.activity_approve(activity=second, by=secretary)
+    assert listed() == _raw_low_attendance(agency, YEAR)
+    services.activity_update(
+        activity=first, by=secretary, attendance={a: "present", b: "present", c: "present"}
+    )
+    assert listed() == _raw_low_attendance(agency, YEAR) and [p[0] for p in listed()] == [d.pk]
+    services.activity_delete(activity=second, by=secretary)
+    assert listed() == _raw_low_attendance(agency, YEAR) == []
+
+
+def test_a_branch_dashboard_counts_only_the_branchs_records(agency, branch, staff, members):
+    a = members[0]
+    ActivityFactory(organization=agency, date=datetime.date(YEAR, 1, 5), recorded_by=staff)
+    AttendanceFactory(activity=Activity.objects.get(organization=agency), person=a, status="absent")
+    at_branch = ActivityFactory(organization=branch, date=datetime.date(YEAR, 1, 6), recorded_by=staff)
+    AttendanceFactory(activity=at_branch, person=a, status="present")
+    stats_rebuild()
+    assert [p.name for p in low_attendance(organization=agency, year=YEAR)] == [a.real_name]
+    assert low_attendance(organization=branch, year=YEAR) == []
+
+
+BLANK_NOTES = ["", "  ", "\n\u3000\t", "有记录", " 有 "]
+
+
+def test_the_incomplete_count_applies_the_same_rules_as_missing_items(branch, staff, leader):
+    """Every kind with and without what its rules ask, including notes of whitespace only (Python's
+    str.strip() and SQL's LTRIM must agree): the records the SQL condition keeps are exactly those
+    `missing_items` finds something missing in, and the count is theirs."""
+    for index, kind in enumerate(Kind.values):
+        for variant in range(len(BLANK_NOTES)):
+            activity = ActivityFactory(
+                organization=branch,
+                kind=kind,
+                date=datetime.date(YEAR, 1 + index % 12, 1 + variant),
+                recorded_by=staff,
+                notes=BLANK_NOTES[variant],
+                location=["", "纪念馆", " "][variant % 3],
+                speaker=leader if variant % 2 else None,
+                speaker_name=["", "\u3000", "党校老师"][variant % 3],
+                outside_headcount=variant % 2,
+                households_reached=[None, 0, 3][variant % 3],
+                enterprises_reached=[None, 2, 0][variant % 3],
+            )
+            if variant % 2:
+                AttendanceFactory(activity=activity, person=staff)
+    approved = Activity.objects.alive().filter(status=Activity.Status.APPROVED)
+    judged = {
+        activity.pk: missing_items(activity) for activity in approved.annotate(**completeness_annotations())
+    }
+    expected = sorted(pk for pk, missing in judged.items() if missing)
+    listed, count = incomplete_records_counted(approved.order_by("id"))
+    assert [activity.pk for activity in listed] == expected
+    assert count == len(expected) and 0 < count < len(judged)
+    assert all(activity.missing == judged[activity.pk] for activity in listed)
+    first, count = incomplete_records_counted(approved.order_by("id"), 3)
+    assert [activity.pk for activity in first] == expected[:3] and count == len(expected)

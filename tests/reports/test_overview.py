@@ -110,7 +110,7 @@ def test_the_export_has_the_same_rows(client_for, committee_admin, two_agencies,
     response = client_for(committee_admin).get(XLSX, {"year": YEAR, "sort": "-activities"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 3
     assert values[1][0] == agency.name and values[1][1] == len(two_agencies[0])
@@ -118,7 +118,8 @@ def test_the_export_has_the_same_rows(client_for, committee_admin, two_agencies,
 
 def test_the_export_defuses_formulas_in_names(client_for, committee_admin, committee):
     OrganizationFactory(code="evil", name="=HYPERLINK(1)", kind=Organization.Kind.AGENCY, parent=committee)
-    sheet = load_workbook(io.BytesIO(client_for(committee_admin).get(XLSX).content)).active
+    response = client_for(committee_admin).get(XLSX)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet["A2"].value == "'=HYPERLINK(1)"
 
 
@@ -160,3 +161,24 @@ def test_the_overview_runs_the_same_queries_whatever_the_number_of_agencies(
         response = client.get(URL, {"year": YEAR})
     assert response.status_code == 200
     assert len(rows(response.content.decode())) == n + 1  # and the fixture's agency
+
+
+def test_the_committee_finds_the_ledger_of_every_agency_on_the_overview(
+    client_for, committee_admin, two_agencies, agency, other_agency
+):
+    client = client_for(committee_admin)
+    html = client.get(URL, {"year": YEAR}).content.decode()
+    href = html.split('id="committee-ledger" href="')[1].split('"')[0].replace("&amp;", "&")
+    response = client.get(href)
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    titles = set()
+    for sheet in book.worksheets:
+        header, *lines = sheet.iter_rows(values_only=True)
+        if "主题" in header:
+            titles |= {line[header.index("主题")] for line in lines}
+    assert {activity.title for activity in two_agencies[0] + two_agencies[1]} <= titles
+
+
+def test_an_agency_admin_has_no_committee_ledger_link(client_for, admin_user, two_agencies):
+    html = client_for(admin_user).get(URL, {"year": YEAR}).content.decode()
+    assert 'id="committee-ledger"' not in html

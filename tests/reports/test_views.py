@@ -3,6 +3,7 @@
 import pytest
 
 from activities.models import Activity, Kind
+from activities.stats import stats_add
 from reports.models import Summary
 from reports.services import summary_document
 from tests.factories import ActivityFactory
@@ -21,11 +22,14 @@ WRITE = [("get", EDIT), ("post", EDIT), ("post", REGENERATE), ("post", FINALIZE)
 @pytest.fixture
 def session(branch, secretary):
     """One approved central-group session, so the draft reads "共计1次"."""
-    return ActivityFactory(organization=branch, kind=Kind.CENTRAL_GROUP_STUDY, recorded_by=secretary)
+    return add_session(branch, secretary)
 
 
 def add_session(branch, secretary):
-    ActivityFactory(organization=branch, kind=Kind.CENTRAL_GROUP_STUDY, recorded_by=secretary)
+    # Counted as the approving service would count it: the summary reads the monthly counts.
+    activity = ActivityFactory(organization=branch, kind=Kind.CENTRAL_GROUP_STUDY, recorded_by=secretary)
+    stats_add(activity.pk)
+    return activity
 
 
 def call(client, method, url):

@@ -5,7 +5,10 @@ from studyportal.accounts.models import Organization
 
 
 class Command(BaseCommand):
-    help = "Rebuilds the per-month activity counts from the records, or with --verify only compares them."
+    help = (
+        "Rebuilds the summary rows (per-month activity counts, per-person attendance) from the records,"
+        " or with --verify only compares them."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--org", help="organization code (default: all)")
