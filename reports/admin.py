@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Summary, SummarySection
+from .models import ExportJob, Summary, SummarySection
 
 
 class SummarySectionInline(admin.StackedInline):
@@ -18,3 +18,19 @@ class SummaryAdmin(SimpleHistoryAdmin):
     search_fields = ["agency__name"]
     readonly_fields = ["finalized_at", "finalized_by", "final_title"]
     inlines = [SummarySectionInline]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """To see why an export failed (the person who asked sees a fixed message); nothing to edit."""
+
+    list_display = ["created_at", "user", "organization", "year", "kind", "status", "finished_at"]
+    list_filter = ["status", "kind", "year"]
+    search_fields = ["organization__name", "user__username", "user__real_name"]
+    list_select_related = ["user", "organization"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

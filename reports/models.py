@@ -5,6 +5,10 @@ A summary that nobody has touched is not stored: the page shows freshly generate
 started from, so the page can tell when the records have changed since.
 """
 
+import secrets
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,3 +79,57 @@ class SummarySection(models.Model):
 
     def __str__(self):
         return f"{self.summary} · {self.key}"
+
+
+def _export_path(job, filename: str) -> str:
+    # A random name (no folder that would stay behind): the storage path (an S3 key in production)
+    # cannot be guessed from the job, the year or the organization.
+    return f"exports/{secrets.token_urlsafe(24)}{Path(filename).suffix}"
+
+
+class ExportJob(models.Model):
+    """A long export built in the background (docs/scaling.md): who asked, what, and where it stands.
+
+    Kept in the portal's own table, so the status page reads the same whatever runs the tasks. The
+    id is random (it is in the status URL); only the person who asked sees the job.
+    """
+
+    class Kind(models.TextChoices):
+        LEDGER = "ledger", _("Excel ledgers")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.LEDGER)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.WAITING)
+    file = models.FileField(_("file"), upload_to=_export_path, max_length=255, blank=True)
+    # The tasks backend's own id for the run, to find it in the worker's log or table.
+    task_id = models.CharField(max_length=64, blank=True)
+    # For the administrator; the person who asked sees a fixed message.
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.organization} {self.year} {self.get_kind_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

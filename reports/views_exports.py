@@ -3,16 +3,30 @@
 `?org=<code>` picks another organization in the user's scope; the default is the user's own agency.
 Another agency's code is a 404 (its existence is not revealed); the Excel ledger, which names
 people, is for the secretary or administrator of the scope, so staff get 403.
+
+With TASKS_BACKEND set, the ledger is built in the background instead (reports/tasks.py): POST starts
+it, the status page follows it and offers the file, which only the person who asked may see.
 """
 
 import tempfile
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from reports import services
@@ -20,12 +34,18 @@ from reports.exporters.docx import document_to_docx
 from reports.exporters.html import document_to_html
 from reports.exporters.markdown import document_to_markdown
 from reports.exporters.xlsx import ledger_workbook
+from reports.models import ExportJob
+from reports.tasks import KEEP_FOR, background_exports_enabled, export_job_start
 from studyportal.accounts.models import Organization
 from studyportal.accounts.scoping import Role, has_role, orgs_visible_to
 from studyportal.spreadsheet import XLSX_CONTENT_TYPE
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIN_YEAR, MAX_YEAR = 2000, 2100
+RECENT_JOBS = 5
+FAILED_MESSAGE = gettext_lazy(
+    "The export failed. Please try again; if it fails again, tell the administrator."
+)
 
 
 def _organization(request, year: int, *, kinds) -> Organization:
@@ -84,15 +104,39 @@ def print_view(request, year: int):
     return render(request, "reports/print.html", {"document": document, "organization": agency, "year": year})
 
 
-@require_safe
-@login_required
-def xlsx(request, year: int):
+def _ledger_organization(request, year: int) -> Organization:
     organization = _organization(
         request, year, kinds=[Organization.Kind.AGENCY, Organization.Kind.COMMITTEE, Organization.Kind.BRANCH]
     )
     if not has_role(request.user, organization, Role.SECRETARY):
         raise PermissionDenied
-    # Written to a temporary file (openpyxl needs a seekable target for the zip) and streamed from
+    return organization
+
+
+def _ledger_filename(organization, year: int) -> str:
+    return _("%(organization)s %(year)s ledgers.xlsx") % {"organization": organization.name, "year": year}
+
+
+def _ledger_methods(view):
+    """GET downloads (or, with background exports, offers to prepare) the ledger; POST starts one."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        allowed = ["GET", "HEAD", "POST"] if background_exports_enabled() else ["GET", "HEAD"]
+        if request.method not in allowed:
+            return HttpResponseNotAllowed(allowed)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@_ledger_methods
+@login_required
+def xlsx(request, year: int):
+    organization = _ledger_organization(request, year)
+    if background_exports_enabled():
+        return _ledger_in_background(request, organization, year)
+    # Written to a temporary file (the zip needs a seekable target) and streamed from
     # there, so a county's year of ledgers never sits in memory.
     stream = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it when sent
     try:
@@ -101,5 +145,98 @@ def xlsx(request, year: int):
         stream.close()
         raise
     stream.seek(0)
-    filename = _("%(organization)s %(year)s ledgers.xlsx") % {"organization": organization.name, "year": year}
-    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=_ledger_filename(organization, year),
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+def _ledger_in_background(request, organization, year: int) -> HttpResponse:
+    """POST queues the export: a browser is sent on to the status page (303, so that reloading it
+    does not start another), a client asking for JSON gets 202 with the status URL as Location.
+    GET is the page that offers to start one and lists the person's recent ones."""
+    if request.method == "POST":
+        job = export_job_start(user=request.user, organization=organization, year=year)
+        status_url = reverse("exports:job", args=[job.pk])
+        if _wants_json(request):
+            response = JsonResponse(_job_json(job), status=202)
+            response["Location"] = status_url
+            return response
+        response = HttpResponseRedirect(status_url)
+        response.status_code = 303
+        return response
+    recent = ExportJob.objects.filter(
+        user=request.user, organization=organization, year=year, kind=ExportJob.Kind.LEDGER
+    )[:RECENT_JOBS]
+    return render(
+        request,
+        "reports/export_ledger.html",
+        {
+            "organization": organization,
+            "year": year,
+            "jobs": recent,
+        },
+    )
+
+
+def _wants_json(request) -> bool:
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def _job_for(request, pk) -> ExportJob:
+    """The person's own export, while its organization is still in their scope; anyone else's is a 404."""
+    job = get_object_or_404(ExportJob.objects.select_related("organization"), pk=pk, user=request.user)
+    if not orgs_visible_to(request.user).filter(pk=job.organization_id).exists():
+        raise Http404
+    if not has_role(request.user, job.organization, Role.SECRETARY):
+        raise PermissionDenied
+    return job
+
+
+def _job_json(job: ExportJob) -> dict:
+    data = {"id": str(job.pk), "status": job.status, "status_url": reverse("exports:job", args=[job.pk])}
+    if job.status == ExportJob.Status.DONE:
+        data["download_url"] = reverse("exports:job_download", args=[job.pk])
+    elif job.status == ExportJob.Status.FAILED:
+        data["error"] = str(FAILED_MESSAGE)
+    return data
+
+
+@require_safe
+@login_required
+@never_cache
+def job_status(request, pk):
+    job = _job_for(request, pk)
+    if _wants_json(request):
+        return JsonResponse(_job_json(job))
+    # htmx polls for the status block alone; without JavaScript the whole page refreshes itself.
+    template = (
+        "reports/export_job_status.html" if request.headers.get("HX-Request") else "reports/export_job.html"
+    )
+    context = {
+        "job": job,
+        "filename": _ledger_filename(job.organization, job.year),
+        "failed_message": FAILED_MESSAGE,
+        "kept_hours": int(KEEP_FOR.total_seconds() // 3600),
+    }
+    return render(request, template, context)
+
+
+@require_safe
+@login_required
+def job_download(request, pk):
+    job = _job_for(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as missing:  # cleaned up meanwhile
+        raise Http404 from missing
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=_ledger_filename(job.organization, job.year),
+        content_type=XLSX_CONTENT_TYPE,
+    )

@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from activities.importers import import_batch_create
 from activities.models import Activity, Attachment, PlanItem, Publicity, RectificationItem, StudyPlan
 from activities.views.sign_in import sign_in_token
-from reports.models import Summary
+from reports.models import ExportJob, Summary
 from studyportal.accounts.models import Organization, Role
 from tests.activities.uploads import PNG_BYTES
 from tests.factories import (
@@ -108,6 +108,9 @@ REQUESTS = {
     "exports:markdown": ("get", lambda w: {"year": YEAR}, "org=agency"),
     "exports:html": ("get", lambda w: {"year": YEAR}, "org=agency"),
     "exports:print": ("get", lambda w: {"year": YEAR}, "org=agency"),
+    # A finished background export of the ledger, asked for by the secretary.
+    "exports:job": ("get", lambda w: {"pk": _secretarys_export(w).pk}, ""),
+    "exports:job_download": ("get", lambda w: {"pk": _secretarys_export(w).pk}, ""),
     # dashboard
     "dashboard:index": ("get", None, "org=agency"),
     "dashboard:overview": ("get", None, ""),
@@ -115,6 +118,15 @@ REQUESTS = {
     "dashboard:review_approve": ("post", lambda w: {"pk": w.submitted.pk}, ""),
     "dashboard:review_return": ("post", lambda w: {"pk": w.submitted.pk}, ""),
 }
+
+
+def _secretarys_export(w):
+    job = ExportJob.objects.create(
+        user=w.people["secretary"], organization=w.agency, year=YEAR, status=ExportJob.Status.DONE
+    )
+    job.file.save("ledgers.xlsx", ContentFile(b"workbook"))
+    return job
+
 
 # fmt: off
 # name:                                  anonymous staff recorder secretary admin committee outsider
@@ -189,6 +201,9 @@ EXPECTED = {
     "exports:markdown":                    (LOGIN, 200, 200, 200, 200, 200, 404),
     "exports:html":                        (LOGIN, 200, 200, 200, 200, 200, 404),
     "exports:print":                       (LOGIN, 200, 200, 200, 200, 200, 404),
+    # A background export is its asker's alone, as an upload waiting for confirmation is.
+    "exports:job":                         (LOGIN, 404, 404, 200, 404, 404, 404),
+    "exports:job_download":                (LOGIN, 404, 404, 200, 404, 404, 404),
     "dashboard:index":                     (LOGIN, 403, 403, 200, 200, 200, 404),
     # The side-by-side overview is for administrators; the outsider is a secretary.
     "dashboard:overview":                  (LOGIN, 403, 403, 403, 200, 200, 403),
