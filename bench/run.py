@@ -419,7 +419,7 @@ def _fmt(value, unit="", digits=1):
 
 def verdict(result: Result) -> str:
     case = result.case
-    if result.status != "ok":
+    if not result.status.startswith("ok"):
         return "not measured"
     misses = []
     if case.target_ms is not None and result.median >= case.target_ms:

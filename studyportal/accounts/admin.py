@@ -29,7 +29,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password", "must_change_password")}),
         (
-            _("Person"),
+            _("Personal details"),
             {"fields": ("real_name", "position", "agency", "branch", "is_party_member", "is_leader")},
         ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
