@@ -8,7 +8,7 @@ of the table: median and 95th percentile over repeated requests made with django
 middleware, a logged-in session), the number of queries, and the page's SQL floor: the same SQL
 statements re-run bare on a cursor, so the ratio says how much of the time is Python. A page that
 fails or does not exist yet is a line with its status, not a crash. The table is printed and written to
-bench/results/<date>.md.
+bench/results/<date>-<time>.md.
 """
 
 import argparse
@@ -606,7 +606,8 @@ def main(argv=None):
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)
         suffix = "-" + "-".join(sorted(only)) if only else ""
-        path = RESULTS / f"{now:%Y-%m-%d}{suffix}.md"
+        # The time in the name: a second run of the day must not overwrite the first.
+        path = RESULTS / f"{now:%Y-%m-%d-%H%M}{suffix}.md"
         path.write_text(text, encoding="utf-8")
         print(f"Written to {path.relative_to(RESULTS.parent.parent)}")
     connection.close()
