@@ -1,6 +1,5 @@
 """Small pieces shared by the activity templates."""
 
-
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
