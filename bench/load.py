@@ -8,7 +8,7 @@ ledger, records and the dashboard; recording a session through the form and subm
 approving). PostgreSQL runs on the bench county (generated if missing); SQLite on a fresh copy of the
 demo data in a temporary file, with the settings' WAL mode, IMMEDIATE transactions and busy timeout.
 Counts errors, "database is locked" in the server log, p95 and throughput, and writes
-bench/results/load-<date>.md. Loopback only; every run is bounded in time.
+bench/results/load-<date>-<time>.md. Loopback only; every run is bounded in time.
 """
 
 import argparse
@@ -238,7 +238,7 @@ def main(argv=None):
     print(text)
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)
-        path = RESULTS / f"load-{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d}.md"
+        path = RESULTS / f"load-{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d-%H%M}.md"
         path.write_text(text, encoding="utf-8")
         print(f"Written to {path.relative_to(ROOT)}")
     return 0

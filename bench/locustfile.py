@@ -23,10 +23,12 @@ _reviewer_numbers = itertools.count()
 
 
 class FormFields(HTMLParser):
-    """The values a browser would send for the first POST form of a page, as the page fills it in."""
+    """The values a browser would send for the POST form `form_id` of a page, as the page fills it in
+    (the page has other POST forms before it: logging out, the language switch)."""
 
-    def __init__(self):
+    def __init__(self, form_id: str):
         super().__init__()
+        self.form_id = form_id
         self.fields: dict[str, str] = {}
         self.attendance: list[str] = []
         self._in_form = False
@@ -38,7 +40,7 @@ class FormFields(HTMLParser):
         a = dict(attrs)
         if self._done:
             return
-        if tag == "form" and a.get("method", "").lower() == "post":
+        if tag == "form" and a.get("method", "").lower() == "post" and a.get("id") == self.form_id:
             self._in_form = True
         if not self._in_form:
             return
@@ -106,8 +108,15 @@ class PortalUser(HttpUser):
         return self.client.cookies.get("csrftoken", "")
 
     def post(self, url, data, name):
+        """A form POST; the portal answers a done write with a redirect, so a page shown again (a
+        form refused) counts as a failure, not as a fast success."""
         data = {**data, "csrfmiddlewaretoken": self.csrf()}
-        return self.client.post(url, data, headers={"Referer": self.host + url}, name=name)
+        with self.client.post(
+            url, data, headers={"Referer": self.host + url}, name=name, catch_response=True
+        ) as response:
+            if response.ok and not response.history:
+                response.failure("no redirect: the form was refused")
+            return response
 
     def activity_ids(self, url, name):
         response = self.client.get(url, name=name)
@@ -146,7 +155,7 @@ class Recorder(PortalUser):
     @task
     def record(self):
         response = self.client.get("/activities/new/?kind=weekly_study", name="/activities/new/ (form)")
-        form = FormFields()
+        form = FormFields("activity-form")
         form.feed(response.text)
         fields = dict(form.fields)
         today = datetime.date.today()
