@@ -11,11 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from studyportal.accounts.models import Organization, User
 from studyportal.accounts.scoping import orgs_visible_to
 
+from .completeness import completeness_annotations, incomplete_q
 from .models import Activity, Attendance, Group, Kind, kinds_of_group
 from .selectors import people_visible_to
 from .services import parse_material_titles
 
 MONTH_CHOICES = [(str(number), name) for number, name in MONTHS.items()]
+INCOMPLETE, COMPLETE = "incomplete", "complete"
+COMPLETENESS_CHOICES = [(INCOMPLETE, _("Needs more")), (COMPLETE, _("Complete"))]
 
 
 class PersonField(forms.CharField):
@@ -67,6 +70,9 @@ class ActivityFilter(django_filters.FilterSet):
     # Choices set per user (`__init__`) from one plain query (a committee sees some 300 organizations).
     organization = django_filters.ChoiceFilter(label=_("Organization"), method="filter_organization")
     person = PersonFilter(label=_("Person"), method="filter_person")
+    completeness = django_filters.ChoiceFilter(
+        label=_("Completeness"), choices=COMPLETENESS_CHOICES, method="filter_completeness"
+    )
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -150,6 +156,13 @@ class ActivityFilter(django_filters.FilterSet):
         # A subquery, so an activity that several people of that name attended is listed once.
         attended = Attendance.objects.filter(person__in=people.values("pk")).values("activity_id")
         return queryset.filter(pk__in=attended)
+
+    def filter_completeness(self, queryset, name, value):
+        # The rules of `missing_items`, as one SQL condition (activities/completeness.py).
+        incomplete = Activity.objects.annotate(**completeness_annotations()).filter(incomplete_q())
+        if value == INCOMPLETE:
+            return queryset.filter(pk__in=incomplete.values("pk"))
+        return queryset.exclude(pk__in=incomplete.values("pk"))
 
     def filter_text(self, queryset, name, value):
         query = Q()

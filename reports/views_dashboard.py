@@ -314,6 +314,14 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
         "plan_rows": plan_rows,
         "low_attendance_rows": low_attendance_rows,
         "queue_url": _with_query(activities_path, organization=org.pk, status=Activity.Status.SUBMITTED),
+        # The same records as the dashboard's list: approved, of the year, lacking something.
+        "incomplete_url": _with_query(
+            activities_path,
+            organization=org.pk,
+            year=year,
+            status=Activity.Status.APPROVED,
+            completeness="incomplete",
+        ),
         "norms_url": _url("tracking:norms", org=org.code, year=year),
         "plans_url": _url("tracking:plans", org=agency.code, year=year),
     }

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import Activity, Attendance, Kind
 from activities.templatetags.activity_tags import status_badge
@@ -173,3 +174,35 @@ def test_a_secretary_of_two_branches_has_both_in_the_menu_and_not_the_agency(cli
     menu = re.search(r'<select name="organization".*?</select>', html, re.S).group(0)
     assert f'value="{branch.pk}"' in menu and f'value="{second.pk}"' in menu
     assert f'value="{agency.pk}"' not in menu
+
+
+def test_the_ledger_lists_the_records_that_need_more_or_those_complete(client_for, secretary, attended):
+    from activities.completeness import missing_items
+    from activities.selectors import get_activity_for_user
+
+    client = client_for(secretary)
+    everything = listed(client)
+    needs_more = listed(client, completeness="incomplete")
+    complete = listed(client, completeness="complete")
+    assert needs_more and needs_more | complete == everything and not needs_more & complete
+    for activity in Activity.objects.all():
+        record = get_activity_for_user(secretary, activity.pk)
+        assert (activity.title in needs_more) == bool(missing_items(record))
+
+
+def test_the_dashboard_links_to_all_its_records_to_complete(client_for, secretary, agency, branch, staff):
+    from reports import dashboard
+
+    year = timezone.localdate().year
+    for day in range(1, 14):
+        ActivityFactory(
+            organization=branch, recorded_by=staff, date=datetime.date(year, 1, day), title=f"学习{day}"
+        )
+    client = client_for(secretary)
+    html = client.get(reverse("dashboard:index"), {"org": agency.code, "year": year}).content.decode()
+    link = re.search(r'<a href="([^"]+)" id="incomplete-all">', html).group(1).replace("&amp;", "&")
+    response = client.get(link)
+    _shown, count = dashboard.incomplete_records_counted(
+        Activity.objects.filter(organization__path__startswith=agency.path, date__year=year), 10
+    )
+    assert count == 13 and response.context["page"].paginator.count == count
