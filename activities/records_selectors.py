@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from studyportal.accounts.models import Organization, User
 from studyportal.accounts.scoping import scope_q
+from studyportal.names import pinyin_key
 
 from .models import (
     KIND_GROUP,
@@ -144,8 +145,12 @@ def _members(agency: Organization):
 
 
 def _by_name(person) -> tuple:
-    # Sorted by branch and name, never by points: the page is a record, not a league table.
-    return (person.branch.name if person.branch_id else "", person.real_name or person.username)
+    # Sorted by branch and name (in pinyin order), never by points: the page is a record, not a
+    # league table.
+    return (
+        pinyin_key(person.branch.name if person.branch_id else ""),
+        pinyin_key(person.real_name or person.username),
+    )
 
 
 def points_by_member(*, agency: Organization, year: int) -> list[MemberPoints]:

@@ -35,6 +35,7 @@ from activities.records_selectors import planned_in_year, points_below_threshold
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths, scope_q
+from studyportal.names import pinyin_key
 
 GROUPS = list(Group.values)
 MONTHS = list(range(1, 13))
@@ -372,7 +373,7 @@ def low_attendance(*, organization: Organization, year: int) -> list[PersonAtten
         for person_id, real_name, username, position, branch, present, on_leave, absent in counts
         if present + on_leave + absent and rate(present, present + on_leave + absent) < LOW_ATTENDANCE_RATE
     ]
-    return sorted(result, key=lambda person: person.name)
+    return sorted(result, key=lambda person: pinyin_key(person.name))
 
 
 @dataclass
@@ -521,7 +522,7 @@ class OverviewRow:
 
     def sort_value(self, column: str):
         values = {
-            "name": self.agency.name,
+            "name": pinyin_key(self.agency.name),
             "activities": self.stats.activities,
             "central_group": self.stats.central_group_sessions,
             "norms": self.norm_rate,
@@ -625,7 +626,7 @@ def overview(
                 row.norms_met += met
                 row.norms_due += due
 
-    ordered = sorted(rows.values(), key=lambda row: row.agency.name)
+    ordered = sorted(rows.values(), key=lambda row: pinyin_key(row.agency.name))
     if sort != "name" and sort in OVERVIEW_COLUMNS:
         # Rows without a figure (no attendance recorded, no norm due) go last either way.
         present = [row for row in ordered if row.sort_value(sort) is not None]
