@@ -6,11 +6,13 @@ import functools
 from collections import defaultdict
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
+from simple_history.models import ModelChange
 
 from studyportal.accounts.models import Organization, Role, User
 from studyportal.accounts.scoping import orgs_visible_to, scope_q, sees_whole_tree
@@ -247,12 +249,25 @@ HIDDEN_HISTORY_FIELDS = {"submitted_at", "reviewed_at", "created_at", "import_ke
 def activity_history(activity: Activity) -> list[dict]:
     """The record's changes, newest first: who, when, and each changed field with its old value."""
     records = list(activity.history.select_related("history_user").order_by("history_date", "history_id"))
+    # The materials of every version in one query: simple_history's diff would read them with two
+    # queries per version, so a record's page would cost more queries the more often it changed.
+    materials_of = defaultdict(list)
+    versions = apps.get_model("activities", "HistoricalActivity_materials").objects.filter(
+        history__in=[record.pk for record in records]
+    )
+    for history_id, activity_id, material_id in versions.order_by("studymaterial_id").values_list(
+        "history_id", "activity_id", "studymaterial_id"
+    ):
+        materials_of[history_id].append({"activity": activity_id, "studymaterial": material_id})
     user_ids, entries = set(), []
     previous = None
     for record in records:
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous)
+            delta = record.diff_against(previous, excluded_fields=["materials"])
+            old, new = materials_of[previous.pk], materials_of[record.pk]
+            if old != new:
+                delta.changes.append(ModelChange("materials", old, new))
             for change in delta.changes:
                 if change.field in HIDDEN_HISTORY_FIELDS:
                     continue

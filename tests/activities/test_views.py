@@ -4,6 +4,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activities import services
@@ -317,3 +319,21 @@ def test_someone_who_left_their_agency_still_sees_their_own_record(client_for, a
     AttendanceFactory(activity=activity, person=mover)
     html = client_for(mover).get(reverse("activities:my_record"), {"year": 2022}).content.decode()
     assert "调出前的学习" in html
+
+
+def test_the_detail_page_costs_the_same_queries_however_often_the_record_changed(
+    client_for, secretary, staff, agency, django_assert_max_num_queries
+):
+    activity = services.activity_create(
+        by=staff, organization=agency, kind=Kind.WEEKLY_STUDY, date=datetime.date(2022, 6, 1), title="学习"
+    )
+    client = client_for(secretary)
+    url = reverse("activities:detail", args=[activity.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as once:
+        client.get(url)
+    for number in range(6):
+        services.activity_update(activity=activity, by=staff, materials=[f"《读本{number}》"])
+    with django_assert_max_num_queries(len(once) + 1):  # + the names of the people in the changes
+        html = client.get(url).content.decode()
+    assert "读本4" in html and "读本5" in html  # the last change of materials: 《读本4》 → 《读本5》
