@@ -171,13 +171,19 @@ def points_by_member(*, agency: Organization, year: int) -> list[MemberPoints]:
 
 
 def points_below_threshold(*, agency: Organization, year: int) -> list[tuple[User, int]]:
-    """(person, yearly total) for each member whose points are below the agency's threshold, by name.
-
-    Empty when the agency has set no threshold.
-    """
-    if agency.low_points_threshold is None:
+    """(person, yearly total) for each active member whose points are below the agency's threshold, by
+    name; empty when the agency has set no threshold. Only the members below are fetched (the
+    dashboard shows how many; a roster of every member is `points_by_member`)."""
+    threshold = agency.low_points_threshold
+    if threshold is None:
         return []
-    return [(row.person, row.total) for row in points_by_member(agency=agency, year=year) if row.below]
+    totals = _platform_totals(_grouped_points(person__agency=agency, year=year))
+    below = {pk: sum(platforms.values()) for pk, platforms in totals.items()}
+    below = {pk: total for pk, total in below.items() if total < threshold}
+    if not below:
+        return []
+    people = sorted(_members(agency).filter(pk__in=below), key=_by_name)
+    return [(person, below[person.pk]) for person in people]
 
 
 def points_years(agency: Organization) -> list[int]:
