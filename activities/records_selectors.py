@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from studyportal.accounts.models import Organization, User
 from studyportal.accounts.scoping import scope_q
-from studyportal.names import pinyin_key
+from studyportal.names import person_name_key, pinyin_key
 
 from .models import (
     KIND_GROUP,
@@ -149,7 +149,7 @@ def _by_name(person) -> tuple:
     # league table.
     return (
         pinyin_key(person.branch.name if person.branch_id else ""),
-        pinyin_key(person.real_name or person.username),
+        person_name_key(person.real_name or person.username),
     )
 
 

@@ -35,7 +35,7 @@ from activities.records_selectors import planned_in_year, points_below_threshold
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths, scope_q
-from studyportal.names import pinyin_key
+from studyportal.names import person_name_key, pinyin_key
 
 GROUPS = list(Group.values)
 MONTHS = list(range(1, 13))
@@ -373,7 +373,7 @@ def low_attendance(*, organization: Organization, year: int) -> list[PersonAtten
         for person_id, real_name, username, position, branch, present, on_leave, absent in counts
         if present + on_leave + absent and rate(present, present + on_leave + absent) < LOW_ATTENDANCE_RATE
     ]
-    return sorted(result, key=lambda person: pinyin_key(person.name))
+    return sorted(result, key=lambda person: person_name_key(person.name))
 
 
 @dataclass
