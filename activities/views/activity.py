@@ -170,8 +170,19 @@ def activity_edit(request, pk):
     if not services.can_edit(request.user, activity):
         raise PermissionDenied
     agency = activity.organization.agency
+    if request.method == "GET" and request.GET.get("choose"):
+        # The kind was chosen wrongly: the same picker as for a new record, leading back here.
+        return render(
+            request,
+            "activities/kind_picker.html",
+            {"groups": KIND_GROUPS, "agency": agency, "activity": activity},
+        )
+    # ?kind= shows the form of another kind; the record takes it when the form is saved.
+    kind = request.GET.get("kind", activity.kind)
+    if kind not in Kind.values:
+        kind = activity.kind
     form_kwargs = {
-        "kind": activity.kind,
+        "kind": kind,
         "organizations": selectors.recordable_organizations(request.user).filter(
             path__startswith=agency.path
         ),
@@ -190,6 +201,7 @@ def activity_edit(request, pk):
                         materials=form.material_titles(),
                         seen_updated_at=form.cleaned_data.get("seen_updated_at"),
                         **form.service_fields(),
+                        **({"kind": kind} if kind != activity.kind else {}),
                     )
                     _save_files(form, activity, request.user)
             except services.ActivityError as error:
@@ -204,8 +216,8 @@ def activity_edit(request, pk):
         "activities/form.html",
         {
             "form": form,
-            "kind": activity.kind,
-            "kind_label": activity.get_kind_display(),
+            "kind": kind,
+            "kind_label": Kind(kind).label,
             "agency": agency,
             "activity": activity,
         },

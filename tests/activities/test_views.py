@@ -337,3 +337,34 @@ def test_the_detail_page_costs_the_same_queries_however_often_the_record_changed
     with django_assert_max_num_queries(len(once) + 1):  # + the names of the people in the changes
         html = client.get(url).content.decode()
     assert "读本4" in html and "读本5" in html  # the last change of materials: 《读本4》 → 《读本5》
+
+
+def test_a_record_of_the_wrong_kind_is_changed_to_the_right_one(client_for, secretary, staff, agency, branch):
+    from activities.models import ActivityMonthStat
+
+    activity = services.activity_create(
+        by=staff,
+        organization=branch,
+        kind=Kind.BRANCH_COMMITTEE,
+        date=datetime.date(2022, 6, 1),
+        title="支部会议",
+    )
+    services.activity_submit(activity=activity, by=staff)
+    services.activity_approve(activity=activity, by=secretary)
+    client = client_for(secretary)
+    picker = client.get(reverse("activities:edit", args=[activity.pk]), {"choose": 1}).content.decode()
+    assert 'data-kind="branch_assembly"' in picker
+    url = reverse("activities:edit", args=[activity.pk]) + "?kind=branch_assembly"
+    page = client.get(url)
+    assert "支部委员会" in page.content.decode() and "支部党员大会" in page.content.decode()
+    form = page.context["form"]
+    fields = {
+        name: form[name].value()
+        for name in ("organization", "date", "title", "outside_headcount", "seen_updated_at", "file_kind")
+    }
+    response = client.post(url, fields)
+    assert response.status_code == 302, response.context["form"].errors
+    activity.refresh_from_db()
+    assert activity.kind == Kind.BRANCH_ASSEMBLY
+    counted = dict(ActivityMonthStat.objects.filter(organization=branch).values_list("kind", "activities"))
+    assert counted.get(Kind.BRANCH_ASSEMBLY) == 1 and not counted.get(Kind.BRANCH_COMMITTEE)
