@@ -1,7 +1,7 @@
 """Reads for rectification, study points, publicity and study plans.
 
 Lists start from `scope_q`, so another agency's rows are never reachable; the aggregates the summary
-and the dashboard call (`points_below_threshold`, `points_for_person`, `publicity_counts_by_level`,
+and the dashboard call (`count_points_below_threshold`, `points_for_person`, `publicity_counts_by_level`,
 `plan_vs_done`) take an agency the caller has already checked.
 """
 
@@ -170,20 +170,21 @@ def points_by_member(*, agency: Organization, year: int) -> list[MemberPoints]:
     return result
 
 
-def points_below_threshold(*, agency: Organization, year: int) -> list[tuple[User, int]]:
-    """(person, yearly total) for each active member whose points are below the agency's threshold, by
-    name; empty when the agency has set no threshold. Only the members below are fetched (the
-    dashboard shows how many; a roster of every member is `points_by_member`)."""
+def _totals_below_threshold(agency: Organization, year: int) -> dict[int, int]:
+    """person id → yearly total for each active member below the agency's threshold; empty when it
+    has set none (one query, or none)."""
     threshold = agency.low_points_threshold
     if threshold is None:
-        return []
-    totals = _platform_totals(_grouped_points(person__agency=agency, year=year))
-    below = {pk: sum(platforms.values()) for pk, platforms in totals.items()}
-    below = {pk: total for pk, total in below.items() if total < threshold}
-    if not below:
-        return []
-    people = sorted(_members(agency).filter(pk__in=below), key=_by_name)
-    return [(person, below[person.pk]) for person in people]
+        return {}
+    rows = _grouped_points(person__agency=agency, person__is_active=True, year=year)
+    totals = {pk: sum(platforms.values()) for pk, platforms in _platform_totals(rows).items()}
+    return {pk: total for pk, total in totals.items() if total < threshold}
+
+
+def count_points_below_threshold(*, agency: Organization, year: int) -> int:
+    """How many active members are below the agency's threshold: what the dashboard shows, without
+    fetching them (one query, none when no threshold is set)."""
+    return len(_totals_below_threshold(agency, year))
 
 
 def points_years(agency: Organization) -> list[int]:

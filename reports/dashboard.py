@@ -31,7 +31,7 @@ from activities.models import (
     RectificationItem,
 )
 from activities.norms import GAP, MET, NOT_DUE, active_norms, gap_message, norm_results, norm_tally
-from activities.records_selectors import planned_in_year, points_below_threshold
+from activities.records_selectors import count_points_below_threshold, planned_in_year
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths, scope_q
@@ -386,7 +386,7 @@ class Dashboard:
     planned: dict[str, int]
     planned_total: int
     central_group_norm: int
-    low_points: list
+    low_points: int  # members under the study-points threshold
     rectification: RectificationFigures
     awaiting_review: int
     queue: list[Activity]
@@ -473,7 +473,7 @@ def dashboard(
         planned=planned.planned,
         planned_total=planned.planned_total,
         central_group_norm=central_group_norm(norms),
-        low_points=points_below_threshold(agency=agency, year=year),
+        low_points=count_points_below_threshold(agency=agency, year=year),
         rectification=rectification_figures(agency=agency, year=year, today=today),
         awaiting_review=queue[0].queue_total if queue else 0,
         queue=queue,

@@ -218,7 +218,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
         {
             "id": "low-points",
             "label": _("Members under the study-points threshold"),
-            "value": len(data.low_points),
+            "value": data.low_points,
             "url": _url("tracking:points", org=agency.code, year=year),
             "note": _("threshold: %(n)d") % {"n": agency.low_points_threshold}
             if agency.low_points_threshold is not None
@@ -413,6 +413,14 @@ def _summary_label(status: str) -> str:
     return _("Not started")
 
 
+# The badge of the annual summary's state.
+SUMMARY_BADGES = {
+    Summary.Status.FINAL: "text-bg-success",
+    Summary.Status.DRAFT: "text-bg-warning",
+    "": "text-bg-light border",
+}
+
+
 @login_required
 @require_GET
 def overview(request):
@@ -432,19 +440,32 @@ def overview(request):
         )
     dashboard_path = reverse("dashboard:index")
     summary_labels = {status: _summary_label(status) for status in ("", *Summary.Status.values)}
-    for row in rows:
-        row.summary_label = summary_labels[row.summary_status]
-        row.attendance_display = selectors.percent(row.stats.attendance_rate)
-        row.dashboard_url = _with_query(dashboard_path, org=row.agency.code, year=year)
-        row.norms_display = f"{row.norms_met}/{row.norms_due}" if row.norms_due else ""
-        row.norms_behind = row.norms_met < row.norms_due
+    # What each row prints, flat in a dict: the template looks a dict's keys up at once, where each
+    # attribute of a row's objects costs it a failed key lookup first (100 rows of a dozen cells).
+    table = [
+        {
+            "code": row.agency.code,
+            "name": row.agency.name,
+            "dashboard_url": _with_query(dashboard_path, org=row.agency.code, year=year),
+            "activities": row.stats.activities,
+            "central_group": row.stats.central_group_sessions,
+            "norms": f"{row.norms_met}/{row.norms_due}" if row.norms_due else "",
+            "norms_behind": row.norms_met < row.norms_due,
+            "attendance": selectors.percent(row.stats.attendance_rate),
+            "open": row.rectification.open,
+            "overdue": row.rectification.overdue,
+            "summary": summary_labels[row.summary_status],
+            "summary_badge": SUMMARY_BADGES[row.summary_status],
+        }
+        for row in rows
+    ]
     sort_value = f"-{column}" if descending else column
     return render(
         request,
         "dashboard/overview.html",
         {
             "year": year,
-            "rows": rows,
+            "rows": table,
             "headings": headings,
             "sort": sort_value,
             "export_query": urlencode({"year": year, "sort": sort_value}),

@@ -5,7 +5,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from activities.models import StudyPoints
-from activities.records_selectors import points_below_threshold, points_for_person
+from activities.records_selectors import count_points_below_threshold, points_by_member, points_for_person
 from tests.factories import UserFactory
 
 
@@ -34,19 +34,21 @@ def members(agency, branch):
 
 
 def test_members_below_the_threshold_are_found_for_the_year(agency, members):
-    below = points_below_threshold(agency=agency, year=2022)
-    assert [(person.real_name, total) for person, total in below] == [("丁", 7900), ("乙", 6000)]
+    below = [row for row in points_by_member(agency=agency, year=2022) if row.below]
+    assert [(row.person.real_name, row.total) for row in below] == [("丁", 7900), ("乙", 6000)]
+    assert count_points_below_threshold(agency=agency, year=2022) == 2
 
 
 def test_nobody_is_below_a_threshold_that_is_not_set(agency, members):
     agency.low_points_threshold = None
     agency.save()
-    assert points_below_threshold(agency=agency, year=2022) == []
+    assert count_points_below_threshold(agency=agency, year=2022) == 0
+    assert not any(row.below for row in points_by_member(agency=agency, year=2022))
 
 
 def test_another_agencys_members_are_not_counted(agency, members, outsider):
     StudyPoints.objects.create(person=outsider, year=2022, points=10)
-    assert outsider not in [person for person, _total in points_below_threshold(agency=agency, year=2022)]
+    assert count_points_below_threshold(agency=agency, year=2022) == 2
 
 
 def test_a_persons_points_for_a_year(members):
