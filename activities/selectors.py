@@ -16,6 +16,7 @@ from simple_history.models import ModelChange
 
 from studyportal.accounts.models import Organization, Role, User
 from studyportal.accounts.scoping import orgs_visible_to, scope_q, sees_whole_tree
+from studyportal.choices import label_of
 
 from .completeness import completeness_annotations, missing_items
 from .models import Activity, Attachment, Attendance, StudyMaterial
@@ -251,15 +252,18 @@ def activity_history(activity: Activity) -> list[dict]:
     records = list(activity.history.select_related("history_user").order_by("history_date", "history_id"))
     # The materials of every version in one query: simple_history's diff would read them with two
     # queries per version, so a record's page would cost more queries the more often it changed.
-    materials_of = defaultdict(list)
+    materials_of, titles = defaultdict(list), {}
     versions = apps.get_model("activities", "HistoricalActivity_materials").objects.filter(
         history__in=[record.pk for record in records]
     )
-    for history_id, activity_id, material_id in versions.order_by("studymaterial_id").values_list(
-        "history_id", "activity_id", "studymaterial_id"
+    for history_id, activity_id, material_id, title in versions.order_by("studymaterial_id").values_list(
+        "history_id", "activity_id", "studymaterial_id", "studymaterial__title"
     ):
         materials_of[history_id].append({"activity": activity_id, "studymaterial": material_id})
-    user_ids, entries = set(), []
+        titles[material_id] = title
+    # The people and organizations the changes name, one query per kind for the whole history.
+    related_ids = {User: set(), Organization: set()}
+    entries = []
     previous = None
     for record in records:
         changes = []
@@ -273,22 +277,15 @@ def activity_history(activity: Activity) -> list[dict]:
                     continue
                 changes.append(change)
                 field = Activity._meta.get_field(change.field)
-                if field.many_to_one and field.related_model is User:
-                    user_ids.update(v for v in (change.old, change.new) if v)
+                if field.many_to_one and field.related_model in related_ids:
+                    related_ids[field.related_model].update(v for v in (change.old, change.new) if v)
         entries.append({"record": record, "changes": changes})
         previous = record
-    names = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "real_name")) if user_ids else {}
-    material_ids = set()
-    for entry in entries:
-        for change in entry["changes"]:
-            if change.field == "materials":
-                for rows in (change.old, change.new):
-                    material_ids.update(row["studymaterial"] for row in rows)
-    titles = (
-        dict(StudyMaterial.objects.filter(pk__in=material_ids).values_list("pk", "title"))
-        if material_ids
-        else {}
-    )
+    label_field = {User: "real_name", Organization: "name"}
+    names = {
+        model: dict(model.objects.filter(pk__in=ids).values_list("pk", label_field[model])) if ids else {}
+        for model, ids in related_ids.items()
+    }
     result = []
     for entry in reversed(entries):
         record = entry["record"]
@@ -314,16 +311,13 @@ def activity_history(activity: Activity) -> list[dict]:
 def _display(field_name, value, names, titles):
     field = Activity._meta.get_field(field_name)
     if field.many_to_many:
-        return "、".join(f"《{titles.get(row['studymaterial'], '?')}》" for row in value) or "—"
+        return "、".join(f"《{titles.get(row['studymaterial']) or '?'}》" for row in value) or "—"
     if value in (None, ""):
         return "—"
     if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if field.many_to_one:
-        if field.related_model is User:
-            return names.get(value, value)
-        if field.related_model is Organization:
-            return Organization.objects.filter(pk=value).values_list("name", flat=True).first() or value
+        return label_of(Activity, field_name, value)
+    if field.many_to_one and field.related_model in names:
+        return names[field.related_model].get(value, value)
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     return value

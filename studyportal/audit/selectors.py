@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+from studyportal.choices import label_of
+
 from .models import GENESIS_HASH, AuditEntry, ChainHead
 from .services import CHANGED, MASK, entries_digest, entry_hash, model_label
 
@@ -33,7 +35,7 @@ def _display(field, value, names):
     if field.is_relation and field.many_to_one:
         return names.get((field.related_model, value), value)
     if getattr(field, "choices", None):
-        return dict(field.flatchoices).get(value, value)
+        return label_of(field.model, field.name, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return value

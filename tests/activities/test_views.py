@@ -368,3 +368,14 @@ def test_a_record_of_the_wrong_kind_is_changed_to_the_right_one(client_for, secr
     assert activity.kind == Kind.BRANCH_ASSEMBLY
     counted = dict(ActivityMonthStat.objects.filter(organization=branch).values_list("kind", "activities"))
     assert counted.get(Kind.BRANCH_ASSEMBLY) == 1 and not counted.get(Kind.BRANCH_COMMITTEE)
+
+
+def test_the_history_names_the_organizations_a_record_moved_between(
+    client_for, secretary, staff, agency, branch
+):
+    activity = services.activity_create(
+        by=staff, organization=agency, kind=Kind.WEEKLY_STUDY, date=datetime.date(2022, 6, 1), title="学习"
+    )
+    services.activity_update(activity=activity, by=staff, organization=branch)
+    html = client_for(secretary).get(reverse("activities:detail", args=[activity.pk])).content.decode()
+    assert f"“{agency.name}” → “{branch.name}”" in html
