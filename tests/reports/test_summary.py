@@ -44,7 +44,7 @@ def test_a_record_not_yet_approved_changes_nothing(agency, branch, secretary, st
 
 def test_a_deleted_record_does_not_count(agency, branch, secretary):
     central_group(branch, secretary)
-    central_group(branch, secretary, deleted_at=datetime.datetime(2022, 5, 1, tzinfo=datetime.UTC))
+    central_group(branch, secretary, deleted_at=datetime.datetime(2022, 5, 1, tzinfo=datetime.timezone.utc))
     assert "共计1次" in texts(agency)["leading"]
 
 
