@@ -9,6 +9,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from activities.materials import book
+from activities.materials import chinese_number as cn
 from activities.models import KIND_GROUP, Group, Kind, Publicity
 from studyportal.accounts.models import Organization
 
@@ -29,9 +31,6 @@ FEW_UPPER_PLACEMENTS = 5
 # A year with many missed periods names the first few and counts the rest, to stay readable.
 MAX_GAPS_NAMED = 5
 
-_DIGITS = "零一二三四五六七八九"
-_VOLUME = re.compile(r"^(.+?)\s*[（(](第[一二三四五六七八九十\d]+卷)[）)]$")
-
 
 @dataclass(frozen=True)
 class Section:
@@ -46,25 +45,6 @@ def summary_title(*, agency: Organization, year: int) -> str:
 
 def todo(what: str) -> str:
     return f"【待补充：{what}】"
-
-
-def cn(number: int) -> str:
-    """Chinese numerals as the seed writes small counts (三次, 十二次)."""
-    if number < 10:
-        return _DIGITS[number]
-    if number < 100:
-        tens, ones = divmod(number, 10)
-        return f"{'' if tens == 1 else _DIGITS[tens]}十{_DIGITS[ones] if ones else ''}"
-    return str(number)
-
-
-def book(title: str) -> str:
-    """《title》, with a volume written after the brackets as the seed does: 《习近平谈治国理政》第四卷."""
-    title = title.strip().strip("《》")
-    match = _VOLUME.match(title)
-    if match:
-        return f"《{match.group(1)}》{match.group(2)}"
-    return f"《{title}》"
 
 
 def join_titles(titles: list[str]) -> str:
