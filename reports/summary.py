@@ -28,8 +28,6 @@ HEADINGS = {
 }
 # Placements above county level below this many in a year read as "not many" (the seed's 上稿数量不多).
 FEW_UPPER_PLACEMENTS = 5
-# A year with many missed periods names the first few and counts the rest, to stay readable.
-MAX_GAPS_NAMED = 5
 
 
 @dataclass(frozen=True)
@@ -292,10 +290,7 @@ def _shortcomings(data: SummaryData) -> str:
     if publicity and upper_few:
         lines.append("宣传工作的影响力有待提升，在省、市级媒体上稿数量不多。" + publicity)
     if data.norm_gaps:
-        shown = "；".join(gap.rstrip("。") for gap in data.norm_gaps[:MAX_GAPS_NAMED])
-        more = len(data.norm_gaps) - MAX_GAPS_NAMED
-        rest = f"等{len(data.norm_gaps)}项未达到规定频次" if more > 0 else ""
-        lines.append(f"组织生活制度落实还不够到位。{shown}{rest}。")
+        lines.append("组织生活制度落实还不够到位。" + "；".join(gap.message for gap in data.norm_gaps) + "。")
     if not lines:
         return todo("当前工作存在的不足（本年度没有未完成的整改事项）")
     return "\n".join(f"{number}.{line}" for number, line in enumerate(lines, start=1))

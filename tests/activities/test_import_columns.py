@@ -29,7 +29,9 @@ def run(rows, organization, user, ledger_type="activities", dry_run=False):
 
 @pytest.fixture
 def second_branch(agency):
-    return OrganizationFactory(code="branch-2", name="测试局第二党支部", kind=Organization.Kind.BRANCH, parent=agency)
+    return OrganizationFactory(
+        code="branch-2", name="测试局第二党支部", kind=Organization.Kind.BRANCH, parent=agency
+    )
 
 
 @pytest.fixture
@@ -106,7 +108,10 @@ def test_a_ledger_without_the_new_columns_keeps_its_keys(agency, people):
 
 
 def test_an_unknown_column_is_named_in_a_warning_and_the_rest_imports(agency, people):
-    rows = [["日期", "类型", "主题", "记录人", "参加人员"], ["2022-03-03", "主题党日", "主题党日", "李四", "张三"]]
+    rows = [
+        ["日期", "类型", "主题", "记录人", "参加人员"],
+        ["2022-03-03", "主题党日", "主题党日", "李四", "张三"],
+    ]
     result = run(rows, agency, people["李四"])
     assert result.ok and result.created == 1
     (warning,) = result.warnings

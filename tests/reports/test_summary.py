@@ -180,7 +180,7 @@ def test_placements_are_counted_by_level_and_few_upper_ones_are_named(agency):
 
 def test_shortcomings_and_next_steps_come_from_open_items_only(agency, secretary, monkeypatch):
     # Without this an empty year also misses every norm, which is tested on its own below.
-    monkeypatch.setattr("reports.selectors.norm_gaps", lambda **kwargs: [])
+    monkeypatch.setattr("reports.selectors._norm_gaps", lambda **kwargs: [])
     RectificationItemFactory(
         agency=agency,
         problem="理论学习不够深入。学习缺少系统性。",
@@ -216,7 +216,9 @@ def test_next_years_plan_items_with_measures_become_numbered_next_steps(agency):
 def test_missed_norms_are_named_among_the_shortcomings(agency, branch, secretary):
     text = texts(agency)["shortcomings"]
     assert "组织生活制度落实还不够到位。" in text
-    assert "未达到规定频次" in text
+    # Summed up per branch and kind, at most three periods named.
+    assert "测试局机关党支部1月、2月、3月等12个月未召开支部委员会会议" in text
+    assert "4月" not in text
 
 
 @pytest.mark.parametrize("size", [5, 50])
@@ -224,7 +226,7 @@ def test_the_summary_reads_a_fixed_number_of_queries_whatever_the_size_of_the_ye
     size, agency, branch, secretary, leader, django_assert_num_queries, monkeypatch
 ):
     # The norms have their own budget (activities.norms); this one is the summary's.
-    monkeypatch.setattr("reports.selectors.norm_gaps", lambda **kwargs: [])
+    monkeypatch.setattr("reports.selectors._norm_gaps", lambda **kwargs: [])
     kinds = [
         Kind.CENTRAL_GROUP_STUDY,
         Kind.PARTY_LECTURE,
