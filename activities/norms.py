@@ -535,6 +535,8 @@ class GapSummary:
     organization: Organization
     periods: list[PeriodResult]
     message: str
+    rule: str = ""  # the rule's label, in the language the message was written in
+    secretary_unknown: bool = False
 
 
 def _periods_text(norm: Norm, periods: list[PeriodResult]) -> str:
@@ -559,7 +561,7 @@ def gap_summaries(results: list[NormResult], *, agency: Organization | None = No
         norm, organization = result.norm, result.organization
         if result.secretary_unknown:
             message = secretary_unknown_message(norm, organization)
-            summaries.append(GapSummary(norm, organization, [], message))
+            summaries.append(GapSummary(norm, organization, [], message, norm_label(norm), True))
             continue
         who = "" if agency is not None and organization.pk == agency.pk else organization.name
         missed = [p for p in result.gaps if p.actual == 0]
@@ -576,7 +578,7 @@ def gap_summaries(results: list[NormResult], *, agency: Organization | None = No
                 "periods": _periods_text(norm, missed),
                 "kind": norm_label(norm),
             }
-            summaries.append(GapSummary(norm, organization, missed, message.lstrip(": ：")))
+            summaries.append(GapSummary(norm, organization, missed, message.lstrip(": ："), norm_label(norm)))
         if short:
             message = _("%(who)s: %(kind)s fewer than %(required)d in %(periods)s") % {
                 "who": who,
@@ -584,5 +586,5 @@ def gap_summaries(results: list[NormResult], *, agency: Organization | None = No
                 "required": norm.minimum,
                 "periods": _periods_text(norm, short),
             }
-            summaries.append(GapSummary(norm, organization, short, message.lstrip(": ：")))
+            summaries.append(GapSummary(norm, organization, short, message.lstrip(": ："), norm_label(norm)))
     return summaries

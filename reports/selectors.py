@@ -52,6 +52,8 @@ class SummaryData:
     kind_counts: dict[str, int] = field(default_factory=dict)
     # group code → present / all attendance rows of that group's activities
     attendance: dict[str, Turnout] = field(default_factory=dict)
+    # whether any of the year's records says who was on leave or absent (else a rate means nothing)
+    records_absence: bool = False
     named: list[Activity] = field(default_factory=list)
     # activity id → titles of its materials, and the kind of each activity having materials
     materials: dict[int, list[str]] = field(default_factory=dict)
@@ -109,6 +111,7 @@ def summary_data(*, agency: Organization, year: int) -> SummaryData:
         figures = data.attendance.setdefault(group, Turnout())
         figures.total += invited
         figures.present += row["present"]
+        data.records_absence = data.records_absence or invited > row["present"]
 
     # 2: the named activities with their speakers
     data.named = list(
