@@ -12,9 +12,9 @@ from studyportal.accounts.models import Organization, User
 from studyportal.accounts.scoping import orgs_visible_to
 
 from .completeness import completeness_annotations, incomplete_q
+from .materials import parse_material_titles
 from .models import Activity, Attendance, Group, Kind, kinds_of_group
 from .selectors import people_visible_to
-from .services import parse_material_titles
 
 MONTH_CHOICES = [(str(number), name) for number, name in MONTHS.items()]
 INCOMPLETE, COMPLETE = "incomplete", "complete"
@@ -167,7 +167,7 @@ class ActivityFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         query = Q()
         for word in value.split():
-            titles = parse_material_titles(word) or [word]
+            titles = parse_material_titles(word)[0] or [word]
             query &= (
                 Q(title__icontains=word)
                 | Q(location__icontains=word)

@@ -7,8 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .materials import parse_material_titles
 from .models import LECTURE_KINDS, PRACTICE_KINDS, Activity, Attachment, Attendance, Kind
-from .services import EDITABLE_FIELDS, parse_material_titles
+from .services import EDITABLE_FIELDS
 from .uploads import validate_upload
 
 COMMON_FIELDS = [
@@ -220,7 +221,7 @@ class ActivityForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
 
     def material_titles(self) -> list[str]:
-        return parse_material_titles(self.cleaned_data.get("materials_text", ""))
+        return parse_material_titles(self.cleaned_data.get("materials_text", ""))[0]
 
 
 class AttachmentForm(forms.Form):

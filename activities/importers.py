@@ -45,6 +45,7 @@ from .ledger import (
     parse_year,
     read_ledger,
 )
+from .materials import parse_material_titles
 from .models import (
     KIND_LABEL_ZH,
     LECTURE_KINDS,
@@ -100,6 +101,8 @@ class ImportResult:
     headers: list[str] = field(default_factory=list)
     rows: list[PreviewRow] = field(default_factory=list)
     errors: list[ImportIssue] = field(default_factory=list)
+    # Things the user should know that do not stop the import (a column nobody reads …).
+    warnings: list[str] = field(default_factory=list)
     created: int = 0
     unchanged: int = 0
     updated: int = 0
@@ -250,6 +253,7 @@ class PeopleImporter(Importer):
         Column("username", ("用户名", "账号"), "username"),
         Column("position", ("职务", "职务职级"), "position"),
         Column("branch", ("党支部", "所在党支部"), "branch"),
+        Column("party_group", ("党小组", "所在党小组"), "party_group"),
         Column("party_member", ("党员", "是否党员"), "party_member"),
         Column("leader", ("领导班子", "领导班子成员", "是否领导班子成员"), "leader"),
     ]
@@ -286,6 +290,17 @@ class PeopleImporter(Importer):
                     "branch", _("「%(name)s」 is the name of another organization.") % {"name": branch_name}
                 )
         existing = self.people.get(name) if name else None
+        party_group = row.get("party_group", max_length=50)
+        if (
+            party_group
+            and not branch_name
+            and self.default_branch is None
+            and not (existing and existing.branch_id)
+        ):
+            row.error(
+                "party_group",
+                _("A party group lies within a Party branch: fill in 党支部 for this person too."),
+            )
         if username and existing is None and username in self.usernames_taken:
             row.error("username", _("The username %(username)s is taken.") % {"username": username})
         return {
@@ -294,6 +309,7 @@ class PeopleImporter(Importer):
             "position": row.get("position", max_length=100),
             "branch_name": branch_name,
             "branch": branch,
+            "party_group": party_group,
             "is_party_member": row.get("party_member", parse_bool),
             "is_leader": row.get("leader", parse_bool),
             "existing": existing,
@@ -351,6 +367,7 @@ class PeopleImporter(Importer):
                 position=item["position"] or "",
                 agency=self.agency,
                 branch=branch or self.default_branch,
+                party_group=item["party_group"] or "",
                 is_party_member=bool(item["is_party_member"]),
                 is_leader=bool(item["is_leader"]),
             )
@@ -363,6 +380,7 @@ class PeopleImporter(Importer):
         changes = {
             "position": item["position"],
             "branch": branch,
+            "party_group": item["party_group"],
             "is_party_member": item["is_party_member"],
             "is_leader": item["is_leader"],
         }
@@ -403,7 +421,6 @@ KINDS = {
     **{label: kind for kind, label in KIND_LABEL_ZH.items()},
     **KIND_ALIASES,
 }
-_TITLES = re.compile(r"《([^《》]+)》")
 
 
 class ActivitiesImporter(Importer):
@@ -420,10 +437,74 @@ class ActivitiesImporter(Importer):
         Column("hours", ("时长", "学时", "时长(小时)"), "hours"),
         Column("materials", ("学习内容", "学习材料"), "materials"),
         Column("notes", ("备注",), "notes"),
+        Column("branch", ("党支部", "所属党支部", "举办党支部"), "branch"),
+        Column("on_leave", ("请假人员",), "on_leave"),
+        Column("absent", ("缺席人员",), "absent"),
     ]
+    # The attendance columns, each with the status it gives the people it names.
+    attendance_columns = (
+        ("attendees", Attendance.Status.PRESENT),
+        ("on_leave", Attendance.Status.LEAVE),
+        ("absent", Attendance.Status.ABSENT),
+    )
 
     def prepare(self, ledger):
         self.people = self.people_by_name()
+        # A branch is named by its name or its code, within the agency.
+        self.branches = {}
+        for branch in Organization.objects.filter(parent=self.agency, kind=Organization.Kind.BRANCH):
+            self.branches[branch.name] = self.branches[branch.code] = branch
+
+    def _branch(self, row):
+        text = row.get("branch", max_length=100)
+        if not text:
+            return self.organization
+        branch = self.branches.get(text)
+        if branch is None:
+            known = "、".join(sorted({b.name for b in self.branches.values()}))
+            row.error(
+                "branch",
+                _(
+                    "%(agency)s has no Party branch named “%(value)s” (its branches: %(known)s). "
+                    "Write a branch's name or code, or add the branch first (import the people "
+                    "ledger with its 党支部 column, or add_org --kind branch)."
+                )
+                % {"agency": self.agency.name, "value": text, "known": known or _("none yet")},
+            )
+            return None
+        if self.organization.kind == Organization.Kind.BRANCH and branch != self.organization:
+            row.error(
+                "branch",
+                _("This ledger is imported for %(branch)s; a row of %(other)s belongs in its own import.")
+                % {"branch": self.organization.name, "other": branch.name},
+            )
+            return None
+        return branch
+
+    def _attendance(self, row) -> dict:
+        """Person → status from 参加人员, 请假人员 and 缺席人员; a name in two of them is an error."""
+        statuses, column_of = {}, {}
+        for key, status in self.attendance_columns:
+            names = _names(row.get(key) or "")
+            unknown = [name for name in names if name not in self.people]
+            if unknown:
+                row.error(
+                    key,
+                    _("Not among the agency's people: %(names)s. Import or add them first.")
+                    % {"names": "、".join(unknown)},
+                )
+            twice = [name for name in names if name in column_of]
+            if twice:
+                row.error(
+                    key,
+                    _("%(names)s also listed under 「%(other)s」; a person has one status at a session.")
+                    % {"names": "、".join(twice), "other": row.header(column_of[twice[0]])},
+                )
+            for name in names:
+                if name in self.people and name not in column_of:
+                    column_of[name] = key
+                    statuses[self.people[name]] = status
+        return statuses
 
     def clean(self, row):
         kind_text = row.get("kind", required=True)
@@ -452,29 +533,21 @@ class ActivitiesImporter(Importer):
             row.error("location", _("A field visit needs its site."))
         item["speaker"] = self.people.get(speaker)
         item["speaker_name"] = "" if item["speaker"] else speaker
+        item["organization"] = self._branch(row)
+        item["attendance"] = self._attendance(row)
         names = _names(row.get("attendees") or "")
-        unknown = [name for name in names if name not in self.people]
-        if unknown:
-            row.error(
-                "attendees",
-                _("Not among the agency's people: %(names)s. Import or add them first.")
-                % {"names": "、".join(unknown)},
-            )
-        item["attendees"] = [self.people[name] for name in names if name in self.people]
         headcount = row.get("headcount", parse_int)
         # 参加人数 counts everyone; those not named in 参加人员 are the outside participants.
         item["outside_headcount"] = max((headcount or 0) - len(names), 0)
-        materials_text = row.get("materials") or ""
-        titles = list(dict.fromkeys(t.strip() for t in _TITLES.findall(materials_text) if t.strip()))
+        titles, leftover = parse_material_titles(row.get("materials") or "", bare_titles=False)
         if kind == Kind.FILM_VIEWING and not titles:
-            titles = list(dict.fromkeys(t.strip() for t in _TITLES.findall(item["title"] or "") if t.strip()))
-        leftover = _TITLES.sub("", materials_text).strip(" 、,，;；")
+            titles = parse_material_titles(item["title"] or "", bare_titles=False)[0]
         if leftover:
             # Study content written without 《》 is kept, not turned into a book title.
             item["notes"] = "\n".join(
                 filter(None, [_("Study content: %(text)s") % {"text": leftover}, item["notes"]])
             )
-        item["materials"] = [t[:200] for t in titles]
+        item["materials"] = titles
         item["oath_renewed"] = "重温入党誓词" in f"{item['title']}{item['notes']}"
         item["key"] = _key(
             self.ledger_type,
@@ -489,8 +562,22 @@ class ActivitiesImporter(Importer):
             item["hours"],
             item["materials"],
             item["notes"],
+            *self._key_extras(item),
         )
         return item
+
+    def _key_extras(self, item) -> list:
+        """The branch and who was on leave or absent, in the row's key only when given, so that a
+        ledger imported before these columns existed keeps its keys (and imports nothing twice)."""
+        organization = item["organization"]
+        missing = sorted(
+            f"{person.real_name}:{status}"
+            for person, status in item["attendance"].items()
+            if status != Attendance.Status.PRESENT
+        )
+        if organization == self.organization and not missing:
+            return []
+        return [organization.pk if organization else None, missing]
 
     # Rows written per round of bulk inserts: bounds the memory a county-sized file needs, while a
     # file of up to this many rows costs the same few queries whatever its length.
@@ -527,7 +614,7 @@ class ActivitiesImporter(Importer):
     def _activity(self, item) -> Activity:
         speaker = item["speaker"]
         return Activity(
-            organization=self.organization,
+            organization=item["organization"],
             kind=item["kind"],
             date=item["date"],
             title=item["title"],
@@ -585,9 +672,9 @@ class ActivitiesImporter(Importer):
             )
         # Ids, not instances: setting 125,000 foreign keys through their descriptors costs seconds.
         attendance = Attendance.objects.bulk_create(
-            Attendance(activity_id=activity.pk, person_id=person.pk, status=Attendance.Status.PRESENT)
+            Attendance(activity_id=activity.pk, person_id=person.pk, status=status)
             for activity, item in zip(activities, items, strict=True)
-            for person in item["attendees"]
+            for person, status in item["attendance"].items()
         )
         audit_record_bulk(model=Activity, objects=activities, action=AuditEntry.Action.CREATE, by=self.user)
         audit_record_rows(model=Attendance, objects=attendance, by=self.user)
@@ -921,6 +1008,16 @@ IMPORTERS: dict[str, type[Importer]] = {
 }
 
 
+def unknown_columns_warning(unknown: list[str], columns: list[Column]) -> str:
+    return _(
+        "These columns are not read and their values will not be imported: %(unknown)s. "
+        "If one of them holds data the portal keeps, rename its header to one of: %(known)s."
+    ) % {
+        "unknown": "、".join(f"「{header}」" for header in unknown),
+        "known": "、".join(column.label for column in columns),
+    }
+
+
 class OrganizationNotFound(LookupError):
     pass
 
@@ -960,6 +1057,8 @@ def ledger_import(
     except LedgerError as exc:
         result.errors.append(ImportIssue(exc.row, exc.column, exc.message))
         return result
+    if ledger.unknown:
+        result.warnings.append(unknown_columns_warning(ledger.unknown, importer.columns))
     order = [column.key for column in ledger.columns]
     result.headers = [ledger.headers[key] for key in order]
     columns = {column.key: column for column in importer.columns}

@@ -70,6 +70,7 @@ class Ledger:
     columns: list[Column]  # the known columns present, in file order
     headers: dict[str, str]  # column key → header text as written in the file
     header_row: int
+    unknown: list[str] = field(default_factory=list)  # header cells that name no column, as written
     rows: list[LedgerRow] = field(default_factory=list)
 
 
@@ -248,12 +249,51 @@ def _find_header(rows: list[list], columns: list[Column]) -> tuple[int, dict[int
         found: dict[int, Column] = {}
         for position, cell in enumerate(row):
             column = match_header(cell, columns)
-            if column is not None and column not in found.values():
+            if column is not None:
                 found[position] = column
         required = {column.key for column in columns if column.required}
-        if len(found) >= needed or (found and required <= {column.key for column in found.values()}):
+        if len(set(found.values())) >= needed or (
+            found and required <= {column.key for column in found.values()}
+        ):
             return index, found
     return None
+
+
+def column_letter(position: int) -> str:
+    """A, B, … Z, AA …: how a spreadsheet names the column at `position` (from 0)."""
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _header_columns(header_cells: list, positions: dict[int, Column], header_row: int) -> list[str]:
+    """The header cells that name no column; LedgerError when two cells name the same column (the
+    importer could not tell which one holds the values)."""
+    seen: dict[str, int] = {}
+    for position, column in positions.items():
+        if column.key in seen:
+            raise LedgerError(
+                _(
+                    "The header row has two columns for 「%(column)s」 (columns %(first)s and %(second)s). "
+                    "Keep one of them and delete the other."
+                )
+                % {
+                    "column": column.label,
+                    "first": column_letter(seen[column.key]),
+                    "second": column_letter(position),
+                },
+                column=str(header_cells[position]).strip(),
+                row=header_row,
+            )
+        seen[column.key] = position
+    return [
+        str(cell).strip()
+        for position, cell in enumerate(header_cells)
+        if position not in positions and not _is_blank(cell)
+    ]
 
 
 def read_ledger(data: bytes, filename: str, columns: list[Column]) -> Ledger:
@@ -272,10 +312,12 @@ def read_ledger(data: bytes, filename: str, columns: list[Column]) -> Ledger:
         )
     header_index, positions = header
     header_cells = rows[header_index]
+    unknown = _header_columns(header_cells, positions, header_index + 1)
     ledger = Ledger(
         columns=list(positions.values()),
         headers={column.key: str(header_cells[pos]).strip() for pos, column in positions.items()},
         header_row=header_index + 1,
+        unknown=unknown,
     )
     for column in columns:
         if column.required and column.key not in ledger.headers:

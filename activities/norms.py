@@ -11,13 +11,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from studyportal.accounts.models import Organization, Role, RoleAssignment
+from studyportal.accounts.models import Organization, Role, RoleAssignment, User
 
 from .models import CENTRAL_GROUP_KINDS, Activity, ActivityMonthStat, Kind, Norm
 
@@ -71,6 +71,9 @@ class NormResult:
     norm: Norm
     organization: Organization
     periods: list[PeriodResult]
+    # A rule about the branch secretary's lectures where nobody holds the secretary role: it cannot be
+    # checked, so its periods are not gaps and the result says so once (`gaps_of`).
+    secretary_unknown: bool = False
 
     @property
     def label(self) -> str:
@@ -90,7 +93,7 @@ class NormResult:
 class NormGap:
     norm: Norm
     organization: Organization
-    period: PeriodResult
+    period: PeriodResult | None  # None: the rule could not be checked (the secretary is not known)
     message: str  # "第三季度未召开支部党员大会"
 
     @property
@@ -141,17 +144,53 @@ def _period_indexes(period: str) -> range:
     return {Norm.Period.MONTH: range(1, 13), Norm.Period.QUARTER: range(1, 5)}.get(period, range(1, 2))
 
 
+def _branches(queryset):
+    """Branches with what decides which rules apply to them: whether any member has a party group,
+    whether anyone holds the secretary role on the branch or its agency (no extra query)."""
+    secretary = RoleAssignment.objects.filter(role=Role.SECRETARY).filter(
+        Q(organization=OuterRef("pk")) | Q(organization=OuterRef("parent"))
+    )
+    groups = User.objects.filter(branch=OuterRef("pk"), is_active=True).exclude(party_group="")
+    return queryset.annotate(has_party_groups=Exists(groups), has_secretary=Exists(secretary))
+
+
+def applies(norm: Norm, branch: Organization) -> bool:
+    """A rule applies where it can: the party-group meeting only in a branch with party groups."""
+    if norm.kind == Kind.PARTY_GROUP_MEETING:
+        return bool(getattr(branch, "has_party_groups", True))
+    return True
+
+
+def secretary_unknown(norm: Norm, organization: Organization) -> bool:
+    return (
+        norm.only_secretary_speaker
+        and organization.kind == Organization.Kind.BRANCH
+        and not getattr(organization, "has_secretary", True)
+    )
+
+
 def _targets(organization: Organization, norms: list[Norm]) -> tuple[list[tuple[Norm, Organization]], dict]:
-    """(rule, organization) pairs: an agency's own rules, then each branch's; for a committee, every
-    agency under it. Also {branch id: agency id} for the branches that are their agency's only one."""
+    """(rule, organization) pairs: an agency's own rules, then each branch's (those that apply to it:
+    `applies`); for a committee, every agency under it. Also {branch id: agency id} for the branches
+    that are their agency's only one."""
     agency_norms = [n for n in norms if n.scope == Norm.Scope.AGENCY]
     branch_norms = [n for n in norms if n.scope == Norm.Scope.BRANCH]
     if organization.kind == Organization.Kind.BRANCH:
-        siblings = Organization.objects.filter(
-            parent_id=organization.parent_id, kind=Organization.Kind.BRANCH, is_active=True
-        ).count()
-        only = {organization.pk: organization.parent_id} if siblings == 1 else {}
-        return [(n, organization) for n in branch_norms], only
+        siblings = (
+            Organization.objects.filter(
+                parent_id=OuterRef("parent_id"), kind=Organization.Kind.BRANCH, is_active=True
+            )
+            .values("parent_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        branch = (
+            _branches(Organization.objects.filter(pk=organization.pk))
+            .annotate(siblings=Subquery(siblings))
+            .get()
+        )
+        only = {organization.pk: organization.parent_id} if branch.siblings == 1 else {}
+        return [(n, branch) for n in branch_norms if applies(n, branch)], only
     if organization.kind == Organization.Kind.AGENCY:
         agencies = [organization]
     else:
@@ -159,8 +198,8 @@ def _targets(organization: Organization, norms: list[Norm]) -> tuple[list[tuple[
             organization.subtree().filter(kind=Organization.Kind.AGENCY, is_active=True).order_by("path")
         )
     branches = defaultdict(list)
-    for branch in Organization.objects.filter(
-        parent__in=agencies, kind=Organization.Kind.BRANCH, is_active=True
+    for branch in _branches(
+        Organization.objects.filter(parent__in=agencies, kind=Organization.Kind.BRANCH, is_active=True)
     ).order_by("name"):
         branches[branch.parent_id].append(branch)
     pairs = []
@@ -168,7 +207,7 @@ def _targets(organization: Organization, norms: list[Norm]) -> tuple[list[tuple[
     for agency in agencies:
         pairs += [(n, agency) for n in agency_norms]
         for branch in branches[agency.pk]:
-            pairs += [(n, branch) for n in branch_norms]
+            pairs += [(n, branch) for n in branch_norms if applies(n, branch)]
         if len(branches[agency.pk]) == 1:
             only[branches[agency.pk][0].pk] = agency.pk
     return pairs, only
@@ -191,11 +230,13 @@ def _counts(
     kinds: set[str],
     secretary_kinds: set[str],
     year: int,
-) -> tuple[dict, dict]:
+) -> tuple[dict, dict, dict]:
     """(secretary only, org id, kind) → approved activities per month ([0, January, …, December])
     of the organization's subtree (and of `also_org_ids` themselves), where "secretary only" counts
-    just the lectures whose speaker is a secretary of that branch or its agency; and org id → path.
-    One query.
+    just the lectures whose speaker is a secretary of that branch or its agency; the same for the
+    agency's own activities that each branch joined (ActivityMonthStat.joined; for the lectures: an
+    agency's lecture given by a branch's secretary counts as joined by that branch); and org id →
+    path. One query.
 
     Every target lies in that subtree, so one path prefix selects the rows (a prefix per target,
     ~300 for a committee, made PostgreSQL test each row against every one of them).
@@ -203,7 +244,7 @@ def _counts(
     The counts come from the monthly summary rows (ActivityMonthStat), never from the activities.
     Only the lectures of `secretary_kinds` (the kinds the secretary-speaker rules name, a few thousand
     a county-year) are read as records, because their speaker's role is checked as it is now: a
-    counter kept ahead would go stale when a role changes hands. Both parts travel in one UNION ALL.
+    counter kept ahead would go stale when a role changes hands. All parts travel in one UNION ALL.
     (The twelve months side by side, with a FILTER per month, made fewer rows but cost more to
     build and to run.)
     """
@@ -214,44 +255,63 @@ def _counts(
             Q(path__startswith=organization.path) | Q(pk__in=also_org_ids)
         ).values("pk")
     )
-    columns = ("secretary_only", "organization_id", "organization__path", "kind", "month", "n")
+    columns = ("secretary_only", "organization_id", "organization__path", "kind", "month", "n", "j")
     rows = (
-        ActivityMonthStat.objects.filter(scope, year=year, kind__in=kinds, activities__gt=0)
-        .annotate(secretary_only=Value(False), n=F("activities"))
+        ActivityMonthStat.objects.filter(
+            scope, Q(activities__gt=0) | Q(joined__gt=0), year=year, kind__in=kinds
+        )
+        .annotate(secretary_only=Value(False), n=F("activities"), j=F("joined"))
         .values_list(*columns)
         .order_by()
     )
     if secretary_kinds:
+        lectures = Activity.objects.filter(
+            scope,
+            status=Activity.Status.APPROVED,
+            deleted_at__isnull=True,
+            date__year=year,
+            kind__in=secretary_kinds,
+        ).annotate(
+            secretary_only=Value(True),
+            # As an integer: PostgreSQL's EXTRACT gives a numeric, which would type the UNION's
+            # month column so and make psycopg2 build a Decimal for every row.
+            month=Cast(ExtractMonth("date"), IntegerField()),
+        )
         speaker_is_secretary = RoleAssignment.objects.filter(
             user=OuterRef("speaker"), role=Role.SECRETARY
         ).filter(Q(organization=OuterRef("organization")) | Q(organization=OuterRef("organization__parent")))
-        lectures = (
-            Activity.objects.filter(
-                scope,
-                Exists(speaker_is_secretary),
-                status=Activity.Status.APPROVED,
-                deleted_at__isnull=True,
-                date__year=year,
-                kind__in=secretary_kinds,
-            )
-            # As an integer: PostgreSQL's EXTRACT gives a numeric, which would type the UNION's
-            # month column so and make psycopg2 build a Decimal for every row.
-            .annotate(secretary_only=Value(True), month=Cast(ExtractMonth("date"), IntegerField()))
-            .values_list(*columns[:-1])
-            .annotate(n=Count("id"))
+        held = (
+            lectures.filter(Exists(speaker_is_secretary))
+            .values_list(*columns[:5])
+            .annotate(n=Count("id"), j=Value(0))
             .order_by()
         )
-        rows = rows.union(lectures, all=True)
+        # An agency's own lecture given by the secretary of one of its branches: that branch's.
+        joint = (
+            lectures.filter(
+                organization__kind=Organization.Kind.AGENCY,
+                speaker__roles__role=Role.SECRETARY,
+                speaker__roles__organization__parent=F("organization"),
+            )
+            .annotate(
+                branch=F("speaker__roles__organization_id"),
+                branch_path=F("speaker__roles__organization__path"),
+            )
+            .values_list("secretary_only", "branch", "branch_path", "kind", "month")
+            .annotate(n=Value(0), j=Count("id"))
+            .order_by()
+        )
+        rows = rows.union(held, joint, all=True)
     monthly: dict = {}
+    joined: dict = {}
     path_of: dict = {}
-    for secretary_only, org_id, path, kind, month, n in rows:
+    for secretary_only, org_id, path, kind, month, n, j in rows:
         key = (secretary_only, org_id, kind)
-        months = monthly.get(key)
-        if months is None:
-            months = monthly[key] = [0] * 13
-            path_of[org_id] = path
-        months[month] += n
-    return monthly, path_of
+        path_of[org_id] = path
+        for counts, value in ((monthly, n), (joined, j)):
+            if value:
+                counts.setdefault(key, [0] * 13)[month] += value
+    return monthly, joined, path_of
 
 
 def _windows(year: int) -> dict[str, list[tuple[int, int, int, datetime.date]]]:
@@ -290,7 +350,7 @@ def _monthly_per_target(*, organization: Organization, year: int, norms: list[No
     secretary_kinds = set().union(*(kinds_of[n.id] for n in applied if n.only_secretary_speaker))
     # Indexed by (secretary only, organization, kind), so each target reads only its own
     # organizations' rows (a committee has ~1,300 targets).
-    indexed, path_of = _counts(
+    indexed, joined, path_of = _counts(
         organization, set(agency_of_only_branch.values()), kinds, secretary_kinds, year
     )
     # The organizations under each path ("/1/4/9/" is under "/1/4/" and "/1/"), for agency targets.
@@ -308,18 +368,23 @@ def _monthly_per_target(*, organization: Organization, year: int, norms: list[No
         key = (org.id, wanted, secretary_only)
         monthly = monthly_of.get(key)
         if monthly is None:
+            joined_by = ()
             if org.kind == branch:
-                # Branch meetings recorded on an agency count for its branch when it has only one.
+                # Branch meetings recorded on an agency count for its branch when it has only one;
+                # when it has several, the agency's activities that the branch's members joined do.
                 ids = {org.id}
                 if org.id in agency_of_only_branch:
                     ids.add(agency_of_only_branch[org.id])
+                else:
+                    joined_by = (org.id,)
             else:
                 ids = under.get(org.path, ())
             sources = [
-                indexed[source]
-                for org_id in ids
+                counts[source]
+                for counts, org_ids in ((indexed, ids), (joined, joined_by))
+                for org_id in org_ids
                 for kind in wanted
-                if (source := (secretary_only, org_id, kind)) in indexed
+                if (source := (secretary_only, org_id, kind)) in counts
             ]
             # Most targets read one row or none: only several are added up (the lists are shared,
             # read-only).
@@ -350,19 +415,21 @@ def norm_results(
     windows = _windows(year)
     results = []
     for norm, org, monthly in _monthly_per_target(organization=organization, year=year, norms=norms):
+        unknown = secretary_unknown(norm, org)
         periods = []
         for index, first, stop, end in windows[norm.period]:
             actual = sum(monthly[first:stop])
+            status = _status(actual, norm.minimum, end, through)
             periods.append(
                 PeriodResult(
                     period=index,
                     kind=norm.period,
                     required=norm.minimum,
                     actual=actual,
-                    status=_status(actual, norm.minimum, end, through),
+                    status=NOT_DUE if unknown and status == GAP else status,
                 )
             )
-        results.append(NormResult(norm=norm, organization=org, periods=periods))
+        results.append(NormResult(norm=norm, organization=org, periods=periods, secretary_unknown=unknown))
     return results
 
 
@@ -381,6 +448,9 @@ def norm_tally(
     month = Norm.Period.MONTH
     tally = []
     for norm, org, monthly in _monthly_per_target(organization=organization, year=year):
+        if secretary_unknown(norm, org):
+            tally.append((org, 0, 0))  # cannot be checked: neither met nor due
+            continue
         minimum = norm.minimum
         # Each period's count: for a monthly rule the months themselves (most rules, no adding up).
         if norm.period == month:
@@ -419,9 +489,19 @@ def norm_gaps(*, organization: Organization, year: int, through: datetime.date |
 
 
 def gaps_of(results: list[NormResult]) -> list[NormGap]:
-    """The gaps of results already computed (a page showing both needs the counting once)."""
+    """The gaps of results already computed (a page showing both needs the counting once); a rule that
+    cannot be checked for want of a secretary is one entry saying so."""
     gaps = []
     for result in results:
+        if result.secretary_unknown:
+            gaps.append(
+                NormGap(
+                    norm=result.norm,
+                    organization=result.organization,
+                    period=None,
+                    message=secretary_unknown_message(result.norm, result.organization),
+                )
+            )
         for period in result.gaps:
             gaps.append(
                 NormGap(
@@ -432,3 +512,79 @@ def gaps_of(results: list[NormResult]) -> list[NormGap]:
                 )
             )
     return gaps
+
+
+def secretary_unknown_message(norm: Norm, organization: Organization) -> str:
+    return _(
+        "The secretary of %(organization)s is not known, so “%(rule)s” cannot be checked: give the "
+        "branch's secretary the secretary role."
+    ) % {"organization": organization.name, "rule": norm_label(norm)}
+
+
+# A sentence names at most this many periods; the rest are counted.
+MAX_PERIODS_NAMED = 3
+
+
+@dataclass(frozen=True)
+class GapSummary:
+    """The missed periods of one rule in one organization, in one sentence
+    ("机关第二党支部3月、9月未召开支部委员会会议"); `norm`, `organization` and `periods` say what it
+    counts."""
+
+    norm: Norm
+    organization: Organization
+    periods: list[PeriodResult]
+    message: str
+    rule: str = ""  # the rule's label, in the language the message was written in
+    secretary_unknown: bool = False
+
+
+def _periods_text(norm: Norm, periods: list[PeriodResult]) -> str:
+    named = [_period_label(norm.period, p.period, long=True) for p in periods[:MAX_PERIODS_NAMED]]
+    text = _(", ").join(str(label) for label in named)
+    if len(periods) > MAX_PERIODS_NAMED:
+        unit = {Norm.Period.MONTH: _("months"), Norm.Period.QUARTER: _("quarters")}.get(norm.period, "")
+        text = _("%(named)s and others, %(n)d %(unit)s in all") % {
+            "named": text,
+            "n": len(periods),
+            "unit": unit,
+        }
+    return text
+
+
+def gap_summaries(results: list[NormResult], *, agency: Organization | None = None) -> list[GapSummary]:
+    """The gaps summed up per organization and rule: the periods with nothing held in one sentence,
+    those with too few in another, each naming at most MAX_PERIODS_NAMED periods. The organization is
+    named unless it is `agency` itself (the summary of an agency speaks of its own rules plainly)."""
+    summaries = []
+    for result in results:
+        norm, organization = result.norm, result.organization
+        if result.secretary_unknown:
+            message = secretary_unknown_message(norm, organization)
+            summaries.append(GapSummary(norm, organization, [], message, norm_label(norm), True))
+            continue
+        who = "" if agency is not None and organization.pk == agency.pk else organization.name
+        missed = [p for p in result.gaps if p.actual == 0]
+        short = [p for p in result.gaps if p.actual > 0]
+        if missed:
+            if norm.only_secretary_speaker:
+                template = _("%(who)s: in %(periods)s the branch secretary gave no Party lecture")
+            elif norm.kind in MEETING_KINDS:
+                template = _("%(who)s: no %(kind)s held in %(periods)s")
+            else:
+                template = _("%(who)s: no %(kind)s carried out in %(periods)s")
+            message = template % {
+                "who": who,
+                "periods": _periods_text(norm, missed),
+                "kind": norm_label(norm),
+            }
+            summaries.append(GapSummary(norm, organization, missed, message.lstrip(": ："), norm_label(norm)))
+        if short:
+            message = _("%(who)s: %(kind)s fewer than %(required)d in %(periods)s") % {
+                "who": who,
+                "kind": norm_label(norm),
+                "required": norm.minimum,
+                "periods": _periods_text(norm, short),
+            }
+            summaries.append(GapSummary(norm, organization, short, message.lstrip(": ："), norm_label(norm)))
+    return summaries

@@ -7,7 +7,6 @@ ones are written (activities/stats.py).
 """
 
 import datetime
-import re
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -83,33 +82,6 @@ def can_show_qr(user, activity: Activity) -> bool:
 
 
 # --- materials -------------------------------------------------------------------------------
-
-_WRAPPED = re.compile(r"^《([^《》]+)》$")
-
-
-def parse_material_titles(text: str) -> list[str]:
-    """Titles from free text: one per line or separated by 、 (not inside 《》), 《》 optional."""
-    pieces, current, depth = [], [], 0
-    for char in text or "":
-        if char == "《":
-            depth += 1
-        elif char == "》":
-            depth = max(depth - 1, 0)
-        if char in "\r\n" or (char == "、" and depth == 0):
-            pieces.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    pieces.append("".join(current))
-    titles = []
-    for piece in pieces:
-        title = piece.strip()
-        match = _WRAPPED.match(title)
-        if match:
-            title = match.group(1).strip()
-        if title and title not in titles:
-            titles.append(title[:200])
-    return titles
 
 
 def materials_get_or_create(titles: list[str]) -> list[StudyMaterial]:

@@ -13,7 +13,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Case, Count, F, Q, Sum, Value, When
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractMonth, ExtractYear, Greatest
+
+from studyportal.accounts.models import Organization
 
 from .models import LECTURE_KINDS, Activity, ActivityMonthStat, Attendance, PersonYearStat
 
@@ -27,6 +29,7 @@ COUNTERS = (
     "households",
     "enterprises",
     "hours",
+    "joined",
 )
 PERSON_COUNTERS = ("present", "on_leave", "absent")
 # Attendance status → the counter it adds to.
@@ -41,14 +44,28 @@ def _counted():
     return Activity.objects.filter(status=Activity.Status.APPROVED, deleted_at__isnull=True)
 
 
+def _joining_branches(activity_id) -> list[int]:
+    """The branches of the agency whose members were present at the agency's own activity."""
+    return sorted(
+        set(
+            Attendance.objects.filter(
+                activity_id=activity_id,
+                status=Attendance.Status.PRESENT,
+                person__branch__parent_id=F("activity__organization_id"),
+            ).values_list("person__branch_id", flat=True)
+        )
+    )
+
+
 def _contribution(activity_id):
-    """What the persisted activity adds: (month key, month counters, {person id: counter name}), or
-    None if it does not count."""
+    """What the persisted activity adds: (month key, month counters, {person id: counter name},
+    branches joining it), or None if it does not count."""
     row = (
         _counted()
         .filter(pk=activity_id)
         .values(
             "organization_id",
+            "organization__kind",
             "date",
             "kind",
             "given_by_leader",
@@ -79,8 +96,10 @@ def _contribution(activity_id):
         "households": row["households_reached"] or 0,
         "enterprises": row["enterprises_reached"] or 0,
         "hours": row["hours"] or Decimal(0),
+        "joined": 0,
     }
-    return key, counters, people
+    joining = _joining_branches(activity_id) if row["organization__kind"] == Organization.Kind.AGENCY else []
+    return key, counters, people, joining
 
 
 def _apply_people(organization_id, year, people, sign):
@@ -110,13 +129,20 @@ def _apply(activity_id, sign):
     contribution = _contribution(activity_id)
     if contribution is None:
         return
-    (organization_id, year, month, kind), counters, people = contribution
+    (organization_id, year, month, kind), counters, people, joining = contribution
     stat, _created = ActivityMonthStat.objects.select_for_update().get_or_create(
         organization_id=organization_id, year=year, month=month, kind=kind
     )
     ActivityMonthStat.objects.filter(pk=stat.pk).update(
         **{name: F(name) + sign * value for name, value in counters.items()}
     )
+    for branch_id in joining:
+        stat, _created = ActivityMonthStat.objects.select_for_update().get_or_create(
+            organization_id=branch_id, year=year, month=month, kind=kind
+        )
+        # Never below zero: a member who changed branch since the record was counted is looked up in
+        # the new one (`stats_rebuild` puts such a row right; `stats_verify` names it).
+        ActivityMonthStat.objects.filter(pk=stat.pk).update(joined=Greatest(F("joined") + sign, 0))
     _apply_people(organization_id, year, people, sign)
 
 
@@ -143,8 +169,8 @@ def _status_counts():
 
 
 def _computed(organization=None, year=None):
-    """The month counts as they should be, from the records: one query over activities, one over
-    attendance."""
+    """The month counts as they should be, from the records: one query over activities, two over
+    attendance (the statuses; the branches present at the agency's own activities)."""
     activities = _scoped(_counted(), organization, year)
     group = ("organization_id", "y", "m", "kind")
     base = activities.annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
@@ -180,6 +206,26 @@ def _computed(organization=None, year=None):
     for row in attendance:
         counters = totals[tuple(row[name] for name in group)]
         counters.update({name: row[name] for name in PERSON_COUNTERS})
+    # Keyed by the branch, which may lie in `organization` while the agency's activity does not.
+    joined = Attendance.objects.filter(
+        activity__in=_scoped(_counted(), None, year).filter(organization__kind=Organization.Kind.AGENCY),
+        status=Attendance.Status.PRESENT,
+        person__branch__parent_id=F("activity__organization_id"),
+    )
+    if organization is not None:
+        joined = joined.filter(person__branch__path__startswith=organization.path)
+    joined = (
+        joined.annotate(
+            branch_id=F("person__branch_id"),
+            y=ExtractYear("activity__date"),
+            m=ExtractMonth("activity__date"),
+            kind=F("activity__kind"),
+        )
+        .values("branch_id", "y", "m", "kind")
+        .annotate(n=Count("activity_id", distinct=True))
+    )
+    for row in joined:
+        totals[(row["branch_id"], row["y"], row["m"], row["kind"])]["joined"] = row["n"]
     return totals
 
 

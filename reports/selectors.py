@@ -21,7 +21,7 @@ from activities.models import (
     StudyPlan,
     StudyPoints,
 )
-from activities.norms import norm_gaps
+from activities.norms import GapSummary, gap_summaries, norm_results
 from studyportal.accounts.models import Organization
 
 # The rows the text names one by one; everything else is only counted.
@@ -52,6 +52,8 @@ class SummaryData:
     kind_counts: dict[str, int] = field(default_factory=dict)
     # group code → present / all attendance rows of that group's activities
     attendance: dict[str, Turnout] = field(default_factory=dict)
+    # whether any of the year's records says who was on leave or absent (else a rate means nothing)
+    records_absence: bool = False
     named: list[Activity] = field(default_factory=list)
     # activity id → titles of its materials, and the kind of each activity having materials
     materials: dict[int, list[str]] = field(default_factory=dict)
@@ -64,7 +66,8 @@ class SummaryData:
     points_people: int = 0
     low_points_people: int = 0
     publicity_counts: dict[str, int] = field(default_factory=dict)
-    norm_gaps: list[str] = field(default_factory=list)
+    # the missed periods summed up per organization and rule (each keeps the rule and periods it counts)
+    norm_gaps: list[GapSummary] = field(default_factory=list)
 
     def count(self, *kinds) -> int:
         return sum(self.kind_counts.get(kind, 0) for kind in kinds)
@@ -80,10 +83,10 @@ def approved_activities(*, agency: Organization, year: int):
     )
 
 
-def _norm_gaps(*, organization, year) -> list[str]:
+def _norm_gaps(*, organization, year) -> list[GapSummary]:
     # The summary is the agency's Chinese document whatever language the reader's interface uses.
     with translation.override("zh-hans"):
-        return [str(gap.message) for gap in norm_gaps(organization=organization, year=year)]
+        return gap_summaries(norm_results(organization=organization, year=year), agency=organization)
 
 
 def summary_data(*, agency: Organization, year: int) -> SummaryData:
@@ -108,6 +111,7 @@ def summary_data(*, agency: Organization, year: int) -> SummaryData:
         figures = data.attendance.setdefault(group, Turnout())
         figures.total += invited
         figures.present += row["present"]
+        data.records_absence = data.records_absence or invited > row["present"]
 
     # 2: the named activities with their speakers
     data.named = list(

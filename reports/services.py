@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from activities.materials import chinese_number as cn
 from studyportal.accounts.models import Organization
 from studyportal.audit.models import AuditEntry
 from studyportal.audit.services import audit_record_bulk
@@ -86,9 +87,22 @@ def summary_document(*, agency: Organization, year: int) -> Document:
         finalized = timezone.localdate(summary.finalized_at)
         date_line = f"{finalized.year}年{finalized.month}月{finalized.day}日"
     document = Document(title=title, signature=agency.name, date_line=date_line)
+    # A part of 一、 with nothing to tell (no practice work that year) is left out, and the parts that
+    # remain are counted 一是, 二是 … in order.
+    told = 0
     for section in sections:
-        document.paragraphs.extend(_paragraphs(section.key, section.heading, section.text))
+        if section.key in ACHIEVEMENT_KEYS and section.text.strip():
+            told += 1
+        heading = (
+            _ORDINAL.sub(f"{cn(told)}是", section.heading)
+            if section.key in ACHIEVEMENT_KEYS
+            else section.heading
+        )
+        document.paragraphs.extend(_paragraphs(section.key, heading, section.text))
     return document
+
+
+_ORDINAL = re.compile(r"^[一二三四五六七八九十]+是")
 
 
 def _paragraphs(key: str, heading: str, text: str) -> list[Paragraph]:
@@ -97,9 +111,11 @@ def _paragraphs(key: str, heading: str, text: str) -> list[Paragraph]:
     if key == ACHIEVEMENT_KEYS[0]:
         paragraphs.append(Paragraph(ACHIEVEMENTS_HEADING, "heading1"))
     if key in ACHIEVEMENT_KEYS:
+        if not lines:
+            return paragraphs
         # The seed runs "一是…。" into its paragraph rather than setting it apart.
         if heading:
-            lines = [f"{heading}。{lines[0] if lines else ''}", *lines[1:]]
+            lines = [f"{heading}。{lines[0]}", *lines[1:]]
     elif heading:
         paragraphs.append(Paragraph(heading, "heading1"))
     for line in lines:

@@ -30,7 +30,17 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("username", "password", "must_change_password")}),
         (
             _("Personal details"),
-            {"fields": ("real_name", "position", "agency", "branch", "is_party_member", "is_leader")},
+            {
+                "fields": (
+                    "real_name",
+                    "position",
+                    "agency",
+                    "branch",
+                    "party_group",
+                    "is_party_member",
+                    "is_leader",
+                )
+            },
         ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),

@@ -65,7 +65,13 @@ def _org(code, name, kind, parent=None):
     return org
 
 
-def _person(username, real_name, position, party_member, leader, agency, branch):
+def _party_group(people: list, index: int) -> str:
+    """Both branches keep party groups (they hold 党小组会): the first half of the members in one, the rest
+    in another."""
+    return "第一党小组" if index < len(people) // 2 else "第二党小组"
+
+
+def _person(username, real_name, position, party_member, leader, agency, branch, party_group=""):
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(
@@ -74,6 +80,7 @@ def _person(username, real_name, position, party_member, leader, agency, branch)
             position=position,
             agency=agency,
             branch=branch,
+            party_group=party_group if party_member else "",
             is_party_member=party_member,
             is_leader=leader,
         )
@@ -94,10 +101,10 @@ def seed_organizations_and_people() -> dict:
         bureau.save(update_fields=["low_points_threshold"])
 
     people = {}
-    for row in BUREAU_PEOPLE:
-        people[row[0]] = _person(*row, bureau, bureau_branch)
-    for row in NEIGHBOUR_PEOPLE:
-        people[row[0]] = _person(*row, neighbour, neighbour_branch)
+    for index, row in enumerate(BUREAU_PEOPLE):
+        people[row[0]] = _person(*row, bureau, bureau_branch, _party_group(BUREAU_PEOPLE, index))
+    for index, row in enumerate(NEIGHBOUR_PEOPLE):
+        people[row[0]] = _person(*row, neighbour, neighbour_branch, _party_group(NEIGHBOUR_PEOPLE, index))
     people["admin"] = _person("admin", "赵永刚", "县直机关工委管理员", True, False, committee, None)
 
     orgs = {org.code: org for org in (committee, bureau, bureau_branch, neighbour, neighbour_branch)}

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from activities import services
+from activities.materials import parse_material_titles
 from activities.models import Activity, ActivityMonthStat, Attendance, Kind, StudyMaterial
 from activities.stats import stats_rebuild, stats_verify
 from tests.factories import ActivityFactory, UserFactory
@@ -22,7 +23,7 @@ def create(by, organization, **fields):
     ("text", "titles"),
     [
         ("《百年大党面对面》", ["百年大党面对面"]),
-        ("《百年大党面对面》、《习近平谈治国理政》第四卷", ["百年大党面对面", "《习近平谈治国理政》第四卷"]),
+        ("《百年大党面对面》、《习近平谈治国理政》第四卷", ["百年大党面对面", "习近平谈治国理政（第四卷）"]),
         ("党的二十大学习用书\n 《百年大党面对面》 \n\n", ["党的二十大学习用书", "百年大党面对面"]),
         ("《甲、乙》", ["甲、乙"]),
         ("A、A", ["A"]),
@@ -30,7 +31,7 @@ def create(by, organization, **fields):
     ],
 )
 def test_material_titles_are_read_one_per_line_or_separated_by_dun_hao(text, titles):
-    assert services.parse_material_titles(text) == titles
+    assert parse_material_titles(text)[0] == titles
 
 
 def test_a_title_is_one_material_shared_by_every_session_that_studied_it(staff, agency):

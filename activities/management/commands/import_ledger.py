@@ -71,6 +71,8 @@ class Command(BaseCommand):
             user=user,
             dry_run=options["dry_run"],
         )
+        for warning in result.warnings:
+            self.stdout.write(self.style.WARNING(_("Warning: %(warning)s") % {"warning": warning}))
         if result.errors:
             for issue in result.errors:
                 self.stderr.write(str(issue))
