@@ -355,6 +355,20 @@ def activity_return(*, activity: Activity, by, comment: str) -> Activity:
     return activity
 
 
+APPROVE = "approve"
+RETURN = "return"
+
+
+def activity_review(*, activity: Activity, by, decision: str, comment: str = "") -> Activity:
+    """The review's one door, for the record's page and the dashboard's queue alike: APPROVE, or
+    RETURN with a comment saying what needs fixing."""
+    if decision == APPROVE:
+        return activity_approve(activity=activity, by=by)
+    if decision == RETURN:
+        return activity_return(activity=activity, by=by, comment=comment)
+    raise ValueError(f"unknown review decision {decision!r}")
+
+
 # --- attachments and sign-in -----------------------------------------------------------------
 
 
