@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Publicity, StudyPoints
-from activities.stats import stats_rebuild
 from reports.summary import build_summary
 from tests.factories import UserFactory
 from tests.reports.test_dashboard import figure
@@ -50,7 +49,6 @@ def test_dashboard_points_page_and_summary_count_the_same_members_under_the_thre
     dashboard = client.get(reverse("dashboard:index"), {"year": YEAR, "org": agency.code}).content.decode()
     points_page = client.get(reverse("tracking:points"), {"year": YEAR, "org": agency.code}).content.decode()
     on_page = re.search(r'id="below-count">(\d+)<', points_page).group(1)
-    stats_rebuild()
     summary = {section.key: section.text for section in build_summary(agency=agency, year=YEAR)}
     in_summary = re.search(r"积分低于8000分的\w+有(\d+)人", summary["shortcomings"]).group(1)
 
@@ -65,7 +63,6 @@ def test_the_summarys_placements_by_level_are_the_publicity_pages(client_for, se
     page = client_for(secretary).get(reverse("tracking:publicity_list"), {"year": YEAR, "org": agency.code})
     shown = {str(label): n for label, n in page.context["counts"]}
     by_level = {level: shown[str(Publicity.Level(level).label)] for level in Publicity.Level.values}
-    stats_rebuild()
     text = {section.key: section.text for section in build_summary(agency=agency, year=YEAR)}["shortcomings"]
     assert f"省级媒体上稿{by_level['provincial']}篇" in text
     assert f"县级媒体上稿{by_level['county']}篇" in text

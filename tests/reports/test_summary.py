@@ -14,14 +14,11 @@ from activities.models import (
     StudyPlan,
     StudyPoints,
 )
-from activities.stats import stats_rebuild
 from reports.summary import build_summary, cn
 from tests.factories import ActivityFactory, AttendanceFactory, RectificationItemFactory, UserFactory
 
 
 def texts(agency, year=2022):
-    # The counts come from the summary rows, which the services keep; factories bypass them.
-    stats_rebuild()
     return {section.key: section.text for section in build_summary(agency=agency, year=year)}
 
 
@@ -261,7 +258,6 @@ def test_the_summary_reads_a_fixed_number_of_queries_whatever_the_size_of_the_ye
     StudyPlan.objects.create(agency=agency, year=2023).items.create(topic="t", measures="m")
     agency.low_points_threshold = 8000  # without one, the study points are not read at all
     agency.save()
-    stats_rebuild()
     # kinds with their attendance (one read of the monthly counts), named rows, material links, plan
     # title, next year's items, open items, study points, placements
     with django_assert_num_queries(8):
