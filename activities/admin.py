@@ -1,8 +1,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from studyportal.audit.admin import RecycleBinAdmin
+
 from . import admin_records  # noqa: F401  (registers the norms)
-from .models import Activity, Attachment, Attendance, StudyMaterial
+from .models import Activity, Attachment, Attendance, DeletedActivity, DeletedRectificationItem, StudyMaterial
+from .services import activity_restore
 
 
 class AttendanceInline(admin.TabularInline):
@@ -75,3 +78,23 @@ class ActivityAdmin(SimpleHistoryAdmin):
 @admin.register(StudyMaterial)
 class StudyMaterialAdmin(admin.ModelAdmin):
     search_fields = ["title"]
+
+
+@admin.register(DeletedActivity)
+class DeletedActivityAdmin(RecycleBinAdmin):
+    list_display = ["date", "title", "kind", "organization", "deleted_at"]
+    list_filter = ["organization"]
+    search_fields = ["title"]
+    ordering = ["-deleted_at"]
+
+    def restore_record(self, *, obj, by):
+        # Through the activities service, so an approved record counts again in the summary rows.
+        activity_restore(activity=obj, by=by)
+
+
+@admin.register(DeletedRectificationItem)
+class DeletedRectificationItemAdmin(RecycleBinAdmin):
+    list_display = ["problem", "year", "agency", "deleted_at"]
+    list_filter = ["agency", "year"]
+    search_fields = ["problem"]
+    ordering = ["-deleted_at"]
