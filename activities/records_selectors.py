@@ -1,8 +1,8 @@
 """Reads for rectification, study points, publicity and study plans.
 
 Lists start from `scope_q`, so another agency's rows are never reachable; the aggregates the summary
-and the dashboard call (`count_points_below_threshold`, `points_for_person`, `publicity_counts_by_level`,
-`plan_vs_done`) take an agency the caller has already checked.
+and the dashboard call (`low_points`, `points_for_person`, `publicity_counts_by_level`, `plan_vs_done`)
+take an agency the caller has already checked.
 """
 
 import datetime
@@ -13,10 +13,12 @@ from django.db.models import BooleanField, Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from studyportal.accounts.models import Organization, User
 from studyportal.accounts.scoping import scope_q
 from studyportal.names import person_name_key, pinyin_key
+from studyportal.spreadsheet import Column, Sheet
 
 from .models import (
     KIND_GROUP,
@@ -68,6 +70,36 @@ def rectification_progress(item: RectificationItem):
     return item.progress.select_related("recorded_by").order_by("date", "id")
 
 
+# The rectification spreadsheet's columns, for the list's export and the year's ledgers alike:
+# header, width, value. Built into a Sheet per call, so that the headers follow the language active
+# at export time.
+RECTIFICATION_COLUMNS = [
+    (gettext_lazy("Agency"), 18, lambda item: item.agency.name),
+    (gettext_lazy("Year"), 8, lambda item: item.year),
+    (gettext_lazy("Problem"), 48, lambda item: item.problem),
+    (gettext_lazy("Category"), 14, lambda item: item.get_category_display()),
+    (gettext_lazy("Source"), 12, lambda item: item.get_source_display()),
+    (gettext_lazy("Measures"), 48, lambda item: item.measures),
+    (gettext_lazy("Owner"), 10, lambda item: item.owner.real_name if item.owner_id else ""),
+    (gettext_lazy("Deadline"), 12, lambda item: item.deadline),
+    (gettext_lazy("Status"), 10, lambda item: item.get_status_display()),
+    (gettext_lazy("Overdue"), 8, lambda item: gettext("Yes") if item.is_overdue() else ""),
+    (
+        gettext_lazy("Closed at"),
+        12,
+        lambda item: timezone.localdate(item.closed_at) if item.closed_at else None,
+    ),
+    (gettext_lazy("Closing evidence"), 40, lambda item: item.closing_evidence),
+]
+
+
+def rectification_sheet(items, *, title: str) -> Sheet:
+    """`items` (RectificationItem rows, with their agency and owner fetched) as one spreadsheet."""
+    columns = [Column(str(header), width) for header, width, _value in RECTIFICATION_COLUMNS]
+    rows = ([value(item) for _header, _width, value in RECTIFICATION_COLUMNS] for item in items)
+    return Sheet(title, columns, rows, wrap_text=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Study points
 
@@ -91,10 +123,10 @@ def _platform_totals(rows) -> dict:
     return totals
 
 
-def _grouped_points(**filters):
+def _grouped_points(*extra, **filters):
     return (
         StudyPoints.objects.filter(**filters)
-        .values("person_id", "platform")
+        .values("person_id", "platform", *extra)
         .annotate(
             year_points=Sum("points", filter=Q(month__isnull=True)),
             year_rows=Count("id", filter=Q(month__isnull=True)),
@@ -140,8 +172,28 @@ class MemberPoints:
     below: bool
 
 
+# Members under the points threshold, the one definition that the points page, the dashboard, the
+# summary and "my record" share: the agency's active members, each with the year's total over every
+# platform (the agency sets one yearly threshold, on the page that lists those totals), below the
+# threshold when it is set; a member with nothing recorded is not low (a missing import is not a
+# low score).
+
+
+def is_below_points_threshold(total: int | None, threshold: int | None) -> bool:
+    return threshold is not None and total is not None and total < threshold
+
+
 def _members(agency: Organization):
     return User.objects.filter(agency=agency, is_active=True).select_related("branch")
+
+
+def _member_totals(agency: Organization, year: int) -> tuple[dict[int, int], set[int]]:
+    """person id → the year's total over every platform, for the agency's active members, and which
+    of them are Party members (one query)."""
+    party_member = "person__is_party_member"
+    rows = _grouped_points(party_member, person__agency=agency, person__is_active=True, year=year)
+    party = {row["person_id"] for row in rows if row[party_member]}
+    return {pk: sum(platforms.values()) for pk, platforms in _platform_totals(rows).items()}, party
 
 
 def _by_name(person) -> tuple:
@@ -154,37 +206,46 @@ def _by_name(person) -> tuple:
 
 
 def points_by_member(*, agency: Organization, year: int) -> list[MemberPoints]:
-    """Every active member of the agency with the year's total, marked when below the threshold.
-
-    Members with no points recorded are listed without a total and are not counted as low: a
-    missing import is not a low score.
-    """
-    totals = _platform_totals(_grouped_points(person__agency=agency, year=year))
+    """Every active member of the agency with the year's total, marked when below the threshold."""
+    totals, _party = _member_totals(agency, year)
     threshold = agency.low_points_threshold
-    result = []
-    for person in sorted(_members(agency), key=_by_name):
-        platforms = totals.get(person.pk)
-        total = sum(platforms.values()) if platforms else None
-        below = threshold is not None and total is not None and total < threshold
-        result.append(MemberPoints(person=person, total=total, below=below))
-    return result
+    return [
+        MemberPoints(
+            person=person,
+            total=totals.get(person.pk),
+            below=is_below_points_threshold(totals.get(person.pk), threshold),
+        )
+        for person in sorted(_members(agency), key=_by_name)
+    ]
 
 
-def _totals_below_threshold(agency: Organization, year: int) -> dict[int, int]:
-    """person id → yearly total for each active member below the agency's threshold; empty when it
-    has set none (one query, or none)."""
+@dataclass(frozen=True)
+class LowPoints:
+    threshold: int | None
+    with_points: int  # active members with points recorded for the year
+    below: int
+    below_party_members_only: bool  # every member below is a Party member (the summary says 党员)
+
+
+def low_points(*, agency: Organization, year: int) -> LowPoints:
+    """How many members are below the agency's threshold, without fetching them (one query, none
+    when no threshold is set)."""
     threshold = agency.low_points_threshold
     if threshold is None:
-        return {}
-    rows = _grouped_points(person__agency=agency, person__is_active=True, year=year)
-    totals = {pk: sum(platforms.values()) for pk, platforms in _platform_totals(rows).items()}
-    return {pk: total for pk, total in totals.items() if total < threshold}
+        return LowPoints(threshold=None, with_points=0, below=0, below_party_members_only=False)
+    totals, party = _member_totals(agency, year)
+    below = {pk for pk, total in totals.items() if is_below_points_threshold(total, threshold)}
+    return LowPoints(
+        threshold=threshold,
+        with_points=len(totals),
+        below=len(below),
+        below_party_members_only=bool(below) and below <= party,
+    )
 
 
 def count_points_below_threshold(*, agency: Organization, year: int) -> int:
-    """How many active members are below the agency's threshold: what the dashboard shows, without
-    fetching them (one query, none when no threshold is set)."""
-    return len(_totals_below_threshold(agency, year))
+    """What the dashboard shows: `low_points(...).below`."""
+    return low_points(agency=agency, year=year).below
 
 
 def points_years(agency: Organization) -> list[int]:

@@ -2,8 +2,7 @@
 
 Every function checks who may do it (a PermissionDenied for a role too low) and runs in one
 transaction. Services that make a record approved or change an approved one keep the monthly
-counts exact: `stats_remove` while the row still holds its old values, `stats_add` once the new
-ones are written (activities/stats.py).
+counts exact by making the change inside `with stats_kept(pk):` (activities/stats.py).
 """
 
 import datetime
@@ -19,7 +18,7 @@ from studyportal.audit.models import AuditEntry
 from studyportal.audit.services import audit_record_bulk, record_restore
 
 from .models import Activity, Attachment, Attendance, StudyMaterial
-from .stats import stats_add, stats_remove
+from .stats import stats_kept
 from .uploads import stored_name, validate_upload
 
 Status = Activity.Status
@@ -211,21 +210,20 @@ def activity_update(
         raise PermissionDenied
     agency = _agency_of(fields.get("organization", activity.organization))
     _check_people(agency, [*(attendance or {}), fields.get("speaker")])
-    stats_remove(activity.pk)
-    _apply_fields(activity, fields)
-    notes = []
-    if materials is not None:
-        wanted = materials_get_or_create(materials)
-        if {m.pk for m in wanted} != set(activity.materials.values_list("pk", flat=True)):
-            activity.materials.set(wanted)
-    if attendance is not None:
-        note = _set_attendance(activity, attendance, by)
-        if note:
-            notes.append(_("Attendance: %(changes)s") % {"changes": note})
-    activity._history_user = by
-    activity._change_reason = "; ".join(notes)[:100] or None
-    activity.save()
-    stats_add(activity.pk)
+    with stats_kept(activity.pk):
+        _apply_fields(activity, fields)
+        notes = []
+        if materials is not None:
+            wanted = materials_get_or_create(materials)
+            if {m.pk for m in wanted} != set(activity.materials.values_list("pk", flat=True)):
+                activity.materials.set(wanted)
+        if attendance is not None:
+            note = _set_attendance(activity, attendance, by)
+            if note:
+                notes.append(_("Attendance: %(changes)s") % {"changes": note})
+        activity._history_user = by
+        activity._change_reason = "; ".join(notes)[:100] or None
+        activity.save()
     return activity
 
 
@@ -235,11 +233,10 @@ def activity_delete(*, activity: Activity, by) -> None:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if not can_edit(by, activity):
         raise PermissionDenied
-    stats_remove(activity.pk)
-    activity.deleted_at = timezone.now()
-    activity._history_user = by
-    activity.save()
-    stats_add(activity.pk)
+    with stats_kept(activity.pk):
+        activity.deleted_at = timezone.now()
+        activity._history_user = by
+        activity.save()
 
 
 @transaction.atomic
@@ -248,8 +245,8 @@ def activity_restore(*, activity: Activity, by) -> Activity:
     activity = Activity._base_manager.select_for_update().get(pk=activity.pk)
     if activity.deleted_at is None:
         return activity
-    activity = record_restore(obj=activity, by=by)
-    stats_add(activity.pk)
+    with stats_kept(activity.pk):
+        activity = record_restore(obj=activity, by=by)
     return activity
 
 
@@ -298,13 +295,12 @@ def activity_approve(*, activity: Activity, by) -> Activity:
         raise PermissionDenied
     if activity.status != Status.SUBMITTED:
         raise _refusal(activity, "approve")
-    stats_remove(activity.pk)
-    activity.status = Status.APPROVED
-    activity.reviewed_by = by
-    activity.reviewed_at = timezone.now()
-    activity._history_user = by
-    activity.save()
-    stats_add(activity.pk)
+    with stats_kept(activity.pk):
+        activity.status = Status.APPROVED
+        activity.reviewed_by = by
+        activity.reviewed_at = timezone.now()
+        activity._history_user = by
+        activity.save()
     return activity
 
 
@@ -325,6 +321,20 @@ def activity_return(*, activity: Activity, by, comment: str) -> Activity:
     activity._history_user = by
     activity.save()
     return activity
+
+
+APPROVE = "approve"
+RETURN = "return"
+
+
+def activity_review(*, activity: Activity, by, decision: str, comment: str = "") -> Activity:
+    """The review's one door, for the record's page and the dashboard's queue alike: APPROVE, or
+    RETURN with a comment saying what needs fixing."""
+    if decision == APPROVE:
+        return activity_approve(activity=activity, by=by)
+    if decision == RETURN:
+        return activity_return(activity=activity, by=by, comment=comment)
+    raise ValueError(f"unknown review decision {decision!r}")
 
 
 # --- attachments and sign-in -----------------------------------------------------------------
@@ -354,12 +364,11 @@ def activity_sign_in(*, activity: Activity, person) -> Attendance:
     """Mark the person present (QR sign-in); repeating it changes nothing but the first time."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _check_people(_agency_of(activity.organization), [person])
-    stats_remove(activity.pk)
-    row, _created = Attendance.objects.get_or_create(activity=activity, person=person)
-    row.status = Attendance.Status.PRESENT
-    row.signed_in_at = row.signed_in_at or timezone.now()
-    row.save(update_fields=["status", "signed_in_at"])
-    # The record changed: an edit form opened before the sign-in must be refused as stale.
-    Activity.objects.filter(pk=activity.pk).update(updated_at=timezone.now())
-    stats_add(activity.pk)
+    with stats_kept(activity.pk):
+        row, _created = Attendance.objects.get_or_create(activity=activity, person=person)
+        row.status = Attendance.Status.PRESENT
+        row.signed_in_at = row.signed_in_at or timezone.now()
+        row.save(update_fields=["status", "signed_in_at"])
+        # The record changed: an edit form opened before the sign-in must be refused as stale.
+        Activity.objects.filter(pk=activity.pk).update(updated_at=timezone.now())
     return row

@@ -1,14 +1,16 @@
 """Summary rows of the approved records, kept exact: ActivityMonthStat (per organization, month and
 kind) and PersonYearStat (each person's attendance per organization and year).
 
-A service that approves, changes or deletes a record calls, inside its transaction,
-`stats_remove(pk)` while the row still holds its old values and `stats_add(pk)` once the new
-values are written. Both read the persisted row, so the caller cannot pass the wrong state, and
-both ignore records that are not approved. Bulk paths (imports, the demo data) call
+A service that approves, changes or deletes a record does it inside `with stats_kept(pk):`, in its
+transaction: the record's old contribution is taken away before the change (`stats_remove`, while
+the row still holds its old values) and its new one added after (`stats_add`). Both read the
+persisted row, so the caller cannot pass the wrong state, and both ignore records that are not
+approved. Bulk paths (imports, the demo data) call
 `stats_rebuild` for the organization and year they touched.
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import transaction
@@ -154,6 +156,15 @@ def stats_add(activity_id):
 @transaction.atomic
 def stats_remove(activity_id):
     _apply(activity_id, -1)
+
+
+@contextmanager
+def stats_kept(activity_id):
+    """Around a change of one record, in the caller's transaction (an error inside rolls it all back,
+    so nothing is added after one)."""
+    stats_remove(activity_id)
+    yield
+    stats_add(activity_id)
 
 
 def _scoped(activities, organization, year):

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum, Window
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -286,13 +285,6 @@ QUEUE_FIELDS = (
 )
 
 
-def get_reviewable_activity(user, pk: int):
-    """An activity the user may see (404 otherwise); the review service decides whether they may review."""
-    return get_object_or_404(
-        Activity.objects.alive().filter(scope_q(user)).select_related("organization", "recorded_by"), pk=pk
-    )
-
-
 def incomplete_records(activities, limit: int | None = None) -> list[Activity]:
     """The records among `activities` that lack something (需补充), each with `missing` set.
 
@@ -401,8 +393,8 @@ class Dashboard:
         """Each organization's rules laid over twelve month columns (a quarter spans three, the year
         twelve), with the missed periods named."""
         grid: dict = {}
-        # A cell's classes and the words a screen reader says for it, by status (the gaps say which).
-        classes = {MET: "norm-met table-success", GAP: "norm-gap table-danger", NOT_DUE: "norm-not_due"}
+        # The words a screen reader says for a cell, by status (the gaps say which); the cell's
+        # classes are the norms page's (the `norm_status_class` filter).
         spoken = {MET: gettext("met"), NOT_DUE: gettext("not yet due")}
         for result in self.norm_results:
             block = grid.setdefault(
@@ -415,7 +407,7 @@ class Dashboard:
                 cells.append(
                     {
                         "span": span,
-                        "css": classes[period.status],
+                        "status": period.status,
                         "text": f"{period.actual}/{period.required}",
                         "message": message,
                         "spoken": message or spoken[period.status],

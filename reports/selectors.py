@@ -6,7 +6,7 @@ done by the database; only the rows the text names — lectures, visits, films, 
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Sum
+from django.db.models import F, Sum
 from django.utils import translation
 
 from activities.models import (
@@ -16,12 +16,11 @@ from activities.models import (
     Group,
     Kind,
     PlanItem,
-    Publicity,
     RectificationItem,
     StudyPlan,
-    StudyPoints,
 )
 from activities.norms import GapSummary, gap_summaries, norm_results
+from activities.records_selectors import LowPoints, low_points, publicity_counts_by_level
 from studyportal.accounts.models import Organization
 
 # The rows the text names one by one; everything else is only counted.
@@ -34,9 +33,6 @@ NAMED_KINDS = [
     Kind.HOUSEHOLD_VISIT,
     Kind.ENTERPRISE_SERVICE,
 ]
-
-# The low-points indicator is about the national study app; other platforms keep other scales.
-POINTS_PLATFORM = "学习强国"
 
 
 @dataclass
@@ -62,9 +58,7 @@ class SummaryData:
     plan_title: str = ""
     next_plan_items: list[PlanItem] = field(default_factory=list)
     open_items: list[RectificationItem] = field(default_factory=list)
-    points_threshold: int | None = None
-    points_people: int = 0
-    low_points_people: int = 0
+    low_points: LowPoints | None = None
     publicity_counts: dict[str, int] = field(default_factory=dict)
     # the missed periods summed up per organization and rule (each keeps the rule and periods it counts)
     norm_gaps: list[GapSummary] = field(default_factory=list)
@@ -150,30 +144,13 @@ def summary_data(*, agency: Organization, year: int) -> SummaryData:
         .order_by("id")
     )
 
-    # 7: yearly points per member (a yearly figure wins over the sum of monthly ones)
-    data.points_threshold = agency.low_points_threshold
-    yearly: dict[int, int] = {}
-    monthly: dict[int, int] = {}
-    rows = (
-        StudyPoints.objects.filter(
-            person__agency=agency, person__is_party_member=True, year=year, platform=POINTS_PLATFORM
-        )
-        .values("person_id", "month")
-        .annotate(total=Sum("points"))
-        .order_by()
-    )
-    for row in rows:
-        target = yearly if row["month"] is None else monthly
-        target[row["person_id"]] = target.get(row["person_id"], 0) + row["total"]
-    totals = {**monthly, **yearly}
-    data.points_people = len(totals)
-    if data.points_threshold is not None:
-        data.low_points_people = sum(1 for total in totals.values() if total < data.points_threshold)
+    # 7: members under the points threshold (one query, none without a threshold)
+    data.low_points = low_points(agency=agency, year=year)
 
-    # 8: publicity placements per level
-    placements = Publicity.objects.filter(agency=agency, date__year=year)
-    for row in placements.values("level").annotate(n=Count("id")).order_by():
-        data.publicity_counts[row["level"]] = row["n"]
+    # 8: publicity placements per level (one query)
+    data.publicity_counts = {
+        level: n for level, n in publicity_counts_by_level(agency=agency, year=year).items() if n
+    }
 
     data.norm_gaps = _norm_gaps(organization=agency, year=year)
     return data

@@ -308,12 +308,13 @@ def _practice(data: SummaryData) -> str:
 
 
 def _points_sentence(data: SummaryData) -> str:
-    if not data.points_people or data.points_threshold is None or not data.low_points_people:
+    low = data.low_points
+    if low is None or not low.below:
         return ""
-    return (
-        f"“学习强国”学习积分个别偏低，{data.year}年度积分低于{data.points_threshold}分的党员有"
-        f"{data.low_points_people}人。"
-    )
+    # The count is the points page's and the dashboard's (activities.records_selectors.low_points):
+    # every platform, every active member; "党员" only when all of them are Party members.
+    who = "党员" if low.below_party_members_only else "干部职工"
+    return f"学习积分个别偏低，{data.year}年度积分低于{low.threshold}分的{who}有{low.below}人。"
 
 
 def _upper_placements(data: SummaryData) -> int:

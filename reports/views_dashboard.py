@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from activities.models import Activity, Group, Kind, RectificationItem
-from activities.services import ActivityError, activity_approve, activity_return
+from activities.selectors import get_activity_for_user
+from activities.services import APPROVE, RETURN, ActivityError, activity_review
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to
@@ -347,31 +348,30 @@ def _queue_row(request, activity, *, message="", done=False):
     )
 
 
-@login_required
-@require_POST
-def review_approve(request, pk):
-    activity = selectors.get_reviewable_activity(request.user, pk)
+def _review(request, pk, decision):
+    """The queue's approve and return buttons: the record's own lookup and review service."""
+    activity = get_activity_for_user(request.user, pk)
     try:
-        activity = activity_approve(activity=activity, by=request.user)
-    except ActivityError as error:
-        activity.refresh_from_db()
-        return _queue_row(request, activity, message=error.message, done=activity.status != "submitted")
-    return _queue_row(request, activity, done=True)
-
-
-@login_required
-@require_POST
-def review_return(request, pk):
-    activity = selectors.get_reviewable_activity(request.user, pk)
-    try:
-        activity = activity_return(
-            activity=activity, by=request.user, comment=request.POST.get("comment", "")
+        activity = activity_review(
+            activity=activity, by=request.user, decision=decision, comment=request.POST.get("comment", "")
         )
     except ActivityError as error:
         activity.refresh_from_db()
         done = activity.status != Activity.Status.SUBMITTED
         return _queue_row(request, activity, message=error.message, done=done)
     return _queue_row(request, activity, done=True)
+
+
+@login_required
+@require_POST
+def review_approve(request, pk):
+    return _review(request, pk, APPROVE)
+
+
+@login_required
+@require_POST
+def review_return(request, pk):
+    return _review(request, pk, RETURN)
 
 
 def _sort(request) -> tuple[str, bool]:

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reports import views_home
 from studyportal.accounts import otp as otp_views
 from studyportal.accounts import views as account_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", views_home.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),

@@ -3,6 +3,7 @@ import datetime
 import factory
 
 from activities.models import Activity, Attendance, Kind, RectificationItem
+from activities.stats import stats_add, stats_kept
 from studyportal.accounts.models import Organization, Role, RoleAssignment, User
 
 
@@ -53,12 +54,29 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     status = Activity.Status.APPROVED
     recorded_by = factory.SubFactory(UserFactory)
 
+    @classmethod
+    def _create(cls, model_class, *args, stats=True, **kwargs):
+        """An approved record comes with its count rows, as the services keep them (`stats=False`
+        only for the tests of those count rows themselves)."""
+        activity = super()._create(model_class, *args, **kwargs)
+        if stats:
+            stats_add(activity.pk)
+        return activity
+
 
 class AttendanceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Attendance
 
     status = Attendance.Status.PRESENT
+
+    @classmethod
+    def _create(cls, model_class, *args, stats=True, **kwargs):
+        """The attendance row counted in its approved record's count rows, as the services do."""
+        if not stats:
+            return super()._create(model_class, *args, **kwargs)
+        with stats_kept(kwargs["activity"].pk):
+            return super()._create(model_class, *args, **kwargs)
 
 
 class RectificationItemFactory(factory.django.DjangoModelFactory):

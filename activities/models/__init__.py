@@ -15,6 +15,7 @@ from .activity import (
 from .imports import ImportBatch
 from .records import Norm, PlanItem, Publicity, StudyPlan, StudyPoints
 from .rectification import RectificationItem, RectificationProgress
+from .recycle_bin import DeletedActivity, DeletedRectificationItem
 from .stats import ActivityMonthStat, PersonYearStat
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "ActivityMonthStat",
     "Attachment",
     "Attendance",
+    "DeletedActivity",
+    "DeletedRectificationItem",
     "Group",
     "ImportBatch",
     "Kind",

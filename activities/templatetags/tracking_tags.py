@@ -6,9 +6,22 @@ points are never listed there.
 
 from django import template
 
-from ..records_selectors import points_for_person
+from ..norms import GAP, MET, NOT_DUE
+from ..records_selectors import is_below_points_threshold, points_for_person
 
 register = template.Library()
+
+# A norm cell's classes by status, for the norms page and the dashboard's grid alike.
+NORM_STATUS_CLASSES = {
+    MET: "norm-met table-success",
+    GAP: "norm-gap table-danger fw-semibold",
+    NOT_DUE: "norm-not_due text-body-secondary",
+}
+
+
+@register.filter
+def norm_status_class(status: str) -> str:
+    return NORM_STATUS_CLASSES[status]
 
 
 @register.inclusion_tag("tracking/_my_points.html")
@@ -19,5 +32,5 @@ def my_points(person, year):
         "points": points,
         "year": year,
         "threshold": threshold,
-        "below": threshold is not None and points.has_data and points.total < threshold,
+        "below": is_below_points_threshold(points.total if points.has_data else None, threshold),
     }

@@ -273,7 +273,8 @@ def _review_action(request, pk, action, success_message):
     try:
         activity = action(activity)
     except services.ActivityError as error:
-        return _review_response(request, activity, error=error.message)
+        return_form = ReturnForm(request.POST) if "comment" in request.POST else None
+        return _review_response(request, activity, error=error.message, return_form=return_form)
     if not _is_htmx(request):
         messages.success(request, success_message)
     return _review_response(request, activity)
@@ -293,31 +294,22 @@ def activity_submit(request, pk):
 @login_required
 @require_POST
 def activity_approve(request, pk):
-    return _review_action(
-        request,
-        pk,
-        lambda activity: services.activity_approve(activity=activity, by=request.user),
-        _("The record was approved."),
-    )
+    return _review(request, pk, services.APPROVE, _("The record was approved."))
+
+
+def _review(request, pk, decision, success_message):
+    def review(activity):
+        return services.activity_review(
+            activity=activity, by=request.user, decision=decision, comment=request.POST.get("comment", "")
+        )
+
+    return _review_action(request, pk, review, success_message)
 
 
 @login_required
 @require_POST
 def activity_return(request, pk):
-    activity = selectors.get_activity_for_user(request.user, pk)
-    if not services.can_review(request.user, activity):
-        raise PermissionDenied
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        return _review_response(request, activity, error=form.errors["comment"][0], return_form=form)
-    return _review_action(
-        request,
-        pk,
-        lambda activity: services.activity_return(
-            activity=activity, by=request.user, comment=form.cleaned_data["comment"]
-        ),
-        _("The record was returned with your comment."),
-    )
+    return _review(request, pk, services.RETURN, _("The record was returned with your comment."))
 
 
 @login_required

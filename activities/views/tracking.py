@@ -17,12 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_q
-from studyportal.spreadsheet import Column, Sheet, xlsx_download
+from studyportal.spreadsheet import xlsx_download
 
 from .. import records_selectors as selectors
 from .. import records_services as services
@@ -42,7 +41,7 @@ from ..forms_records import (
     approved_activities_of,
 )
 from ..models import Activity, Group, PlanItem, Publicity, RectificationItem, StudyPlan
-from ..norms import GAP, MET, gaps_of, month_label, norm_results
+from ..norms import gaps_of, month_label, norm_results
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -242,32 +241,13 @@ def rectification_action(request, pk, action):
     return redirect("tracking:rectification_detail", pk=item.pk)
 
 
-EXPORT_COLUMNS = [
-    # header, width, value
-    (gettext_lazy("Agency"), 18, lambda item: item.agency.name),
-    (gettext_lazy("Year"), 8, lambda item: item.year),
-    (gettext_lazy("Problem"), 48, lambda item: item.problem),
-    (gettext_lazy("Category"), 14, lambda item: item.get_category_display()),
-    (gettext_lazy("Source"), 12, lambda item: item.get_source_display()),
-    (gettext_lazy("Measures"), 48, lambda item: item.measures),
-    (gettext_lazy("Owner"), 10, lambda item: item.owner.real_name if item.owner_id else ""),
-    (gettext_lazy("Deadline"), 12, lambda item: item.deadline),
-    (gettext_lazy("Status"), 10, lambda item: item.get_status_display()),
-    (gettext_lazy("Overdue"), 8, lambda item: _("Yes") if item.overdue else ""),
-    (gettext_lazy("Closing evidence"), 40, lambda item: item.closing_evidence),
-]
-
-
 @login_required
 @require_GET
 def rectification_export(request):
     items = RectificationFilter(request.GET, queryset=selectors.rectification_list(request.user)).qs
-    # The headers are lazy, translated here in the language of the request.
-    columns = [Column(str(header), width) for header, width, _value in EXPORT_COLUMNS]
-    rows = ([value(item) for _header, _width, value in EXPORT_COLUMNS] for item in items)
     return xlsx_download(
         f"rectification-{timezone.localdate():%Y%m%d}.xlsx",
-        [Sheet(_("Rectification"), columns, rows, wrap_text=True)],
+        [selectors.rectification_sheet(items, title=_("Rectification"))],
     )
 
 
@@ -549,7 +529,5 @@ def norms(request):
             "gaps": gaps,
             "months": [month_label(m) for m in range(1, 13)],
             "show_org": len({r.organization.pk for r in results}) > 1,
-            "MET": MET,
-            "GAP": GAP,
         },
     )

@@ -13,10 +13,10 @@ from itertools import islice
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import pgettext
 
 from activities.models import Activity, Attendance, Group, Kind, Publicity, RectificationItem, StudyPoints
+from activities.records_selectors import rectification_sheet
 from studyportal.spreadsheet import Column, Sheet, write_xlsx
 
 CHUNK_SIZE = 2000
@@ -32,11 +32,7 @@ def _sheets(organizations, year):
     # A generator: each sheet's rows are queried only when the sheet before it is written.
     for group in (Group.LEADING, Group.EXPERIENTIAL, Group.PRACTICE):
         yield Sheet(str(group.label), _activity_columns(group), _activity_rows(organizations, year, group))
-    yield Sheet(
-        pgettext("ledger", "Rectification items"),
-        _rectification_columns(),
-        _rectification_rows(organizations, year),
-    )
+    yield _rectification_sheet(organizations, year)
     yield Sheet(pgettext("ledger", "Study points"), _points_columns(), _points_rows(organizations, year))
     yield Sheet(
         pgettext("ledger", "Publicity placements"), _publicity_columns(), _publicity_rows(organizations, year)
@@ -199,66 +195,14 @@ def _materials_of(activity_ids) -> dict[int, list[str]]:
 # --- rectification, points, publicity ----------------------------------------------------------------
 
 
-# Built per call, so that the labels follow the language active at export time.
-def _rectification_columns():
-    return [
-        Column(pgettext("ledger", "Agency"), 24),
-        Column(pgettext("ledger", "Problem"), 50),
-        Column(pgettext("ledger", "Category"), 14),
-        Column(pgettext("ledger", "Source"), 12),
-        Column(pgettext("ledger", "Measures"), 50),
-        Column(pgettext("ledger", "Owner"), 12),
-        Column(pgettext("ledger", "Deadline"), 12),
-        Column(pgettext("ledger", "Status"), 10),
-        Column(pgettext("ledger", "Closed at"), 12),
-        Column(pgettext("ledger", "Closing evidence"), 40),
-    ]
-
-
-def _rectification_rows(organizations, year):
+def _rectification_sheet(organizations, year):
     items = (
         RectificationItem.objects.filter(agency__in=organizations, year=year, deleted_at__isnull=True)
+        .select_related("agency", "owner")
         .order_by("agency__path", "deadline", "id")
-        .values_list(
-            "agency__name",
-            "problem",
-            "category",
-            "source",
-            "measures",
-            "owner__real_name",
-            "deadline",
-            "status",
-            "closed_at",
-            "closing_evidence",
-        )
+        .iterator(chunk_size=CHUNK_SIZE)
     )
-    categories = {key: str(label) for key, label in RectificationItem.Category.choices}
-    sources = {key: str(label) for key, label in RectificationItem.Source.choices}
-    statuses = {key: str(label) for key, label in RectificationItem.Status.choices}
-    for (
-        agency,
-        problem,
-        category,
-        source,
-        measures,
-        owner,
-        deadline,
-        status,
-        closed_at,
-        evidence,
-    ) in items.iterator(chunk_size=CHUNK_SIZE):
-        yield [
-            agency,
-            problem,
-            categories.get(category, category),
-            sources.get(source, source),
-            measures,
-            owner,
-            deadline,
-            statuses.get(status, status),
-            timezone.localdate(closed_at) if closed_at else None,
-            evidence,
-        ]
+    return rectification_sheet(items, title=pgettext("ledger", "Rectification items"))
 
 
 def _points_columns():

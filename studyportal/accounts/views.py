@@ -1,24 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-
-from .models import RoleAssignment
-
-
-@login_required
-def home(request):
-    assignments = (
-        RoleAssignment.objects.filter(user=request.user)
-        .select_related("organization")
-        .order_by("organization__path")
-    )
-    # What waits for each role (reports/dashboard.py); imported here to keep accounts free of app imports.
-    from reports.dashboard import home_panels
-
-    return render(request, "home.html", {"assignments": assignments, "panels": home_panels(request.user)})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

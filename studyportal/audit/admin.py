@@ -2,9 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from activities.services import activity_restore
-
-from .models import AuditEntry, DeletedActivity, DeletedRectificationItem
+from .models import AuditEntry
 from .services import record_restore
 
 
@@ -23,7 +21,8 @@ def restore_deleted_records(modeladmin, request, queryset):
 
 
 class RecycleBinAdmin(admin.ModelAdmin):
-    """Only the soft-deleted rows; the one thing to do with them here is restore them."""
+    """Only the soft-deleted rows; the one thing to do with them here is restore them. The owners of
+    the records register their bins on it (activities/admin.py)."""
 
     actions = [restore_deleted_records]
     list_display_links = None
@@ -52,26 +51,6 @@ class RecycleBinAdmin(admin.ModelAdmin):
     def get_actions(self, request):
         # Django drops actions needing change permission; restoring is allowed to whoever may view the bin.
         return {"restore_deleted_records": self.get_action(restore_deleted_records)}
-
-
-@admin.register(DeletedActivity)
-class DeletedActivityAdmin(RecycleBinAdmin):
-    list_display = ["date", "title", "kind", "organization", "deleted_at"]
-    list_filter = ["organization"]
-    search_fields = ["title"]
-    ordering = ["-deleted_at"]
-
-    def restore_record(self, *, obj, by):
-        # Through the activities service, so an approved record counts again in the summary rows.
-        activity_restore(activity=obj, by=by)
-
-
-@admin.register(DeletedRectificationItem)
-class DeletedRectificationItemAdmin(RecycleBinAdmin):
-    list_display = ["problem", "year", "agency", "deleted_at"]
-    list_filter = ["agency", "year"]
-    search_fields = ["problem"]
-    ordering = ["-deleted_at"]
 
 
 @admin.register(AuditEntry)

@@ -1,8 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity, RectificationItem
-
 GENESIS_HASH = "0" * 64
 
 
@@ -63,18 +61,3 @@ class ChainHead(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.hash[:12]}"
-
-
-# The admin's recycle bin: the same tables, listing only soft-deleted rows (see admin.py).
-class DeletedActivity(Activity):
-    class Meta:
-        proxy = True
-        verbose_name = _("deleted activity")
-        verbose_name_plural = _("deleted activities")
-
-
-class DeletedRectificationItem(RectificationItem):
-    class Meta:
-        proxy = True
-        verbose_name = _("deleted rectification item")
-        verbose_name_plural = _("deleted rectification items")

@@ -33,7 +33,7 @@ def test_the_admin_recycle_bin_lists_only_deleted_records(
 ):
     alive = ActivityFactory(organization=branch, recorded_by=recorder, title="仍在的活动")
     client.force_login(superuser)
-    html = client.get("/admin/audit/deletedactivity/").content.decode()
+    html = client.get("/admin/activities/deletedactivity/").content.decode()
     assert deleted_activity.title in html and alive.title not in html
 
 
@@ -41,8 +41,8 @@ def test_an_admin_restores_from_the_recycle_bin(client, superuser, deleted_activ
     item = RectificationItemFactory(agency=agency, deleted_at=timezone.now())
     client.force_login(superuser)
     for url, obj in [
-        ("/admin/audit/deletedactivity/", deleted_activity),
-        ("/admin/audit/deletedrectificationitem/", item),
+        ("/admin/activities/deletedactivity/", deleted_activity),
+        ("/admin/activities/deletedrectificationitem/", item),
     ]:
         response = client.post(
             url, {"action": "restore_deleted_records", "_selected_action": [obj.pk]}, follow=True
@@ -54,7 +54,7 @@ def test_an_admin_restores_from_the_recycle_bin(client, superuser, deleted_activ
 
 
 def test_the_recycle_bin_is_for_superusers_only(client_for, admin_user):
-    assert client_for(admin_user).get("/admin/audit/deletedactivity/").status_code in (302, 403)
+    assert client_for(admin_user).get("/admin/activities/deletedactivity/").status_code in (302, 403)
 
 
 def test_an_approved_record_restored_in_the_admin_counts_again(
@@ -68,7 +68,7 @@ def test_an_approved_record_restored_in_the_admin_counts_again(
     services.activity_delete(activity=activity, by=secretary)
     client.force_login(superuser)
     client.post(
-        "/admin/audit/deletedactivity/",
+        "/admin/activities/deletedactivity/",
         {"action": "restore_deleted_records", "_selected_action": [activity.pk]},
     )
     assert stats_verify() == []

@@ -25,7 +25,6 @@ from activities.models import (
     StudyPlan,
     StudyPoints,
 )
-from activities.stats import stats_rebuild
 from reports.dashboard import (
     LOW_ATTENDANCE_RATE,
     REVIEW_QUEUE_LIMIT,
@@ -123,7 +122,6 @@ def year_records(agency, branch, other_agency, other_branch, secretary, staff, m
         )
     for activity in not_counted + elsewhere:
         AttendanceFactory(activity=activity, person=a if activity.organization != other_branch else staff)
-    stats_rebuild(year=YEAR)
     return {"approved": approved, "not_counted": not_counted, "elsewhere": elsewhere}
 
 
@@ -425,7 +423,6 @@ def _more_of_everything(agency, branch, staff, members, n):
             AttendanceFactory(activity=activity, person=person)
         RectificationItemFactory(agency=agency, year=YEAR, deadline=datetime.date(YEAR, 6, 1))
         StudyPoints.objects.create(person=UserFactory(agency=agency, branch=branch), year=YEAR, points=i)
-    stats_rebuild(year=YEAR)
 
 
 # The session and the user (2), the roles (1), the user's agency (1); the plan's items (1, the done
@@ -523,7 +520,6 @@ def test_a_branch_dashboard_counts_only_the_branchs_records(agency, branch, staf
     AttendanceFactory(activity=Activity.objects.get(organization=agency), person=a, status="absent")
     at_branch = ActivityFactory(organization=branch, date=datetime.date(YEAR, 1, 6), recorded_by=staff)
     AttendanceFactory(activity=at_branch, person=a, status="present")
-    stats_rebuild()
     assert [p.name for p in low_attendance(organization=agency, year=YEAR)] == [a.real_name]
     assert low_attendance(organization=branch, year=YEAR) == []
 

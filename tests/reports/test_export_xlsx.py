@@ -122,7 +122,7 @@ def test_dates_are_dates_and_formulas_are_text(agency, ledger):
     title_cell = sheet["D2"]
     assert title_cell.data_type == "s"
     assert title_cell.value == '\'=HYPERLINK("http://x")'
-    assert book["整改事项"]["G2"].is_date
+    assert book["整改事项"]["H2"].is_date  # the deadline (the rectification page's columns)
 
 
 def test_header_rows_are_frozen_and_columns_have_widths(agency, ledger):
@@ -135,7 +135,7 @@ def test_header_rows_are_frozen_and_columns_have_widths(agency, ledger):
 def test_a_committee_ledger_covers_every_agency(committee, agency, other_agency, ledger):
     book = _workbook(committee.subtree())
     assert len(_rows(book["领学"])) == 4
-    assert {row[1] for row in _rows(book["整改事项"])} == {"学习积分个别偏低", "另一局的问题"}
+    assert {row[2] for row in _rows(book["整改事项"])} == {"学习积分个别偏低", "另一局的问题"}
 
 
 def test_an_empty_year_still_has_every_sheet_with_its_header(agency, ledger):

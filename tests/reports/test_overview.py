@@ -10,7 +10,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from activities.models import Activity, Attendance, Kind, RectificationItem
-from activities.stats import stats_rebuild
 from reports.models import Summary
 from studyportal.accounts.models import Organization
 from tests.factories import ActivityFactory, AttendanceFactory, OrganizationFactory, RectificationItemFactory
@@ -53,7 +52,6 @@ def two_agencies(agency, branch, other_agency, other_branch, staff, secretary, o
     RectificationItemFactory(agency=agency, year=YEAR, status=RectificationItem.Status.IN_PROGRESS)
     RectificationItemFactory(agency=other_agency, year=YEAR, status=RectificationItem.Status.CLOSED)
     Summary.objects.create(agency=agency, year=YEAR, status=Summary.Status.FINAL)
-    stats_rebuild(year=YEAR)
     return ours, theirs
 
 
@@ -142,7 +140,6 @@ def _more_agencies(committee, staff, n):
         _record(agency, Kind.CENTRAL_GROUP_STUDY, i % 12 + 1, staff)
         RectificationItemFactory(agency=agency, year=YEAR)
         Summary.objects.create(agency=agency, year=YEAR)
-    stats_rebuild(year=YEAR)
 
 
 # The session and the user (2), the roles (1); the agencies (1), the monthly counts (1),
