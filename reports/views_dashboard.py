@@ -15,7 +15,7 @@ from activities.models import Activity, Group, Kind, RectificationItem
 from activities.services import ActivityError, activity_approve, activity_return
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
-from studyportal.accounts.scoping import has_role, orgs_visible_to
+from studyportal.accounts.scoping import PAGE_ROLES, has_role, orgs_visible_to
 from studyportal.spreadsheet import Column, Sheet, xlsx_download
 
 from . import dashboard as selectors
@@ -60,7 +60,7 @@ def index(request):
             if not selectors.can_see_overview(user):
                 raise PermissionDenied
             return redirect(_overview_url(year))
-        if not has_role(user, organization, Role.SECRETARY):
+        if not has_role(user, organization, PAGE_ROLES["dashboard"]):
             raise PermissionDenied
     else:
         own = user.agency

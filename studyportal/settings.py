@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "studyportal.audit.middleware.AuditActorMiddleware",
     "studyportal.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Under DEBUG only: the portal's 404 page instead of Django's list of URL patterns.
+    "studyportal.errors.PortalNotFoundMiddleware",
     # Last, so that it turns a lockout flagged during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
