@@ -81,6 +81,15 @@ class SummarySection(models.Model):
         return f"{self.summary} · {self.key}"
 
 
+# The annual summary's state as every page, badge and export names it: its label and its badge's
+# colour. "" is a summary nobody has touched yet (nothing stored; the page shows generated text).
+SUMMARY_STATES = {
+    Summary.Status.FINAL: (Summary.Status.FINAL.label, "text-bg-success"),
+    Summary.Status.DRAFT: (Summary.Status.DRAFT.label, "text-bg-warning"),
+    "": (_("Not started"), "text-bg-light border"),
+}
+
+
 def _export_path(job, filename: str) -> str:
     # A random name (no folder that would stay behind): the storage path (an S3 key in production)
     # cannot be guessed from the job, the year or the organization.

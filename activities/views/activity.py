@@ -274,8 +274,7 @@ def _review_action(request, pk, action, success_message):
         activity = action(activity)
     except services.ActivityError as error:
         return _review_response(request, activity, error=error.message)
-    if not _is_htmx(request):
-        messages.success(request, success_message)
+    messages.success(request, success_message)
     return _review_response(request, activity)
 
 
