@@ -500,4 +500,8 @@ def overview_xlsx(request):
         ]
         for row in rows
     )
-    return xlsx_download(f"overview-{year}.xlsx", [Sheet(str(year), columns, values)])
+    return xlsx_download(
+        _("%(year)s overview of agencies.xlsx") % {"year": year},
+        [Sheet(str(year), columns, values)],
+        fallback=f"overview-{year}.xlsx",
+    )

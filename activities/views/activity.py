@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from studyportal.accounts.models import Organization
 from studyportal.accounts.scoping import sees_whole_tree
+from studyportal.downloads import as_download
 
 from .. import selectors, services
 from ..filters import ActivityFilter
@@ -360,8 +361,8 @@ def attachment_download(request, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    response = as_download(
+        FileResponse(handle, content_type=attachment.content_type), attachment.original_name
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -265,9 +265,11 @@ def rectification_export(request):
     # The headers are lazy, translated here in the language of the request.
     columns = [Column(str(header), width) for header, width, _value in EXPORT_COLUMNS]
     rows = ([value(item) for _header, _width, value in EXPORT_COLUMNS] for item in items)
+    today = timezone.localdate()
     return xlsx_download(
-        f"rectification-{timezone.localdate():%Y%m%d}.xlsx",
+        _("Rectification items %(date)s.xlsx") % {"date": f"{today:%Y%m%d}"},
         [Sheet(_("Rectification"), columns, rows, wrap_text=True)],
+        fallback=f"rectification-{today:%Y%m%d}.xlsx",
     )
 
 
