@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studyportal.accounts.models import Organization, User
 from studyportal.accounts.scoping import orgs_visible_to
+from studyportal.filters import SortFilter
 
 from .completeness import completeness_annotations, incomplete_q
 from .materials import parse_material_titles
@@ -74,7 +75,7 @@ class ActivityFilter(django_filters.FilterSet):
         label=_("Completeness"), choices=COMPLETENESS_CHOICES, method="filter_completeness"
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("Sort by"),
         fields=(("date", "date"), ("kind", "kind"), ("title", "title"), ("status", "status")),
         field_labels={"date": _("Date"), "kind": _("Kind"), "title": _("Title"), "status": _("Status")},
@@ -113,7 +114,7 @@ class ActivityFilter(django_filters.FilterSet):
             widget.attrs["class"] = f"{kind} {look}{invalid}"
 
     @cached_property
-    def _organizations(self) -> list[tuple[int, str, str, int | None]]:
+    def organizations(self) -> list[tuple[int, str, str, int | None]]:
         """(id, name, path, parent id) of each organization the user may filter by, in tree order."""
         if self.request is None:
             return []
@@ -124,7 +125,7 @@ class ActivityFilter(django_filters.FilterSet):
         """The menu: every organization of a scope with one top (an agency and its branches). Over
         several tops (a committee: 100 agencies, 300 organizations), the tops, and the branches of the
         one chosen: a branch is one more choice away, and the menu stays short enough to read."""
-        rows = self._organizations
+        rows = self.organizations
         visible = {pk for pk, _name, _path, _parent in rows}
         tops = {pk for pk, _name, _path, parent in rows if parent not in visible}
         if len(tops) > 1:
@@ -134,7 +135,7 @@ class ActivityFilter(django_filters.FilterSet):
         return [(str(pk), name) for pk, name, _path, _parent in rows]
 
     def _path_of(self, pk) -> str | None:
-        return next((path for id_, _name, path, _parent in self._organizations if str(id_) == pk), None)
+        return next((path for id_, _name, path, _parent in self.organizations if str(id_) == pk), None)
 
     def _people(self):
         if self.request is None:
@@ -147,7 +148,7 @@ class ActivityFilter(django_filters.FilterSet):
     def filter_organization(self, queryset, name, value):
         # An agency's records include those of its branches.
         chosen = self._path_of(value)
-        subtree = [pk for pk, _name, path, _parent in self._organizations if path.startswith(chosen)]
+        subtree = [pk for pk, _name, path, _parent in self.organizations if path.startswith(chosen)]
         return queryset.filter(organization_id__in=subtree)
 
     def filter_person(self, queryset, name, value):

@@ -38,8 +38,8 @@ class Summary(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -58,7 +58,9 @@ class Summary(models.Model):
 
 
 class SummarySection(models.Model):
-    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="sections")
+    summary = models.ForeignKey(
+        Summary, verbose_name=_("annual summary"), on_delete=models.CASCADE, related_name="sections"
+    )
     key = models.CharField(_("section"), max_length=32)
     heading = models.CharField(_("heading"), max_length=200, blank=True)
     text = models.TextField(_("text"))
@@ -66,9 +68,14 @@ class SummarySection(models.Model):
     generated_text = models.TextField(_("generated text"))
     edited = models.BooleanField(_("edited by hand"), default=False)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -79,6 +86,15 @@ class SummarySection(models.Model):
 
     def __str__(self):
         return f"{self.summary} · {self.key}"
+
+
+# The annual summary's state as every page, badge and export names it: its label and its badge's
+# colour. "" is a summary nobody has touched yet (nothing stored; the page shows generated text).
+SUMMARY_STATES = {
+    Summary.Status.FINAL: (Summary.Status.FINAL.label, "text-bg-success"),
+    Summary.Status.DRAFT: (Summary.Status.DRAFT.label, "text-bg-warning"),
+    "": (_("Not started"), "text-bg-light border"),
+}
 
 
 def _export_path(job, filename: str) -> str:

@@ -23,7 +23,7 @@ from studyportal.accounts.scoping import agencies_visible_to, has_role, scope_q
 from . import services
 from .forms import SectionForm
 from .models import Summary
-from .summary import SECTION_KEYS, sentence_changes, summary_title
+from .summary import ACHIEVEMENTS_HEADING, SECTION_KEYS, sentence_changes, summary_title
 
 SECTION_LABELS = {
     "opening": gettext_lazy("Opening"),
@@ -84,7 +84,10 @@ def _render_section(request, agency, year, key):
     summary = services.summary_get(agency=agency, year=year)
     sections = services.summary_sections(agency=agency, year=year, summary=summary)
     section = next(section for section in sections if section.key == key)
-    return render(request, "reports/_section.html", _section_context(request, agency, year, section, summary))
+    context = _section_context(request, agency, year, section, summary)
+    # The page's state badge follows: the first edit or regeneration stores the draft.
+    context.update(state_oob=True, summary_status=summary.status if summary else "")
+    return render(request, "reports/_section.html", context)
 
 
 @login_required
@@ -137,6 +140,8 @@ def summary(request, year):
         "can_edit": can_edit,
         "can_reopen": is_final and has_role(request.user, agency, Role.ADMIN),
         "changed_count": sum(1 for section in sections if section.changed),
+        "achievements_key": services.ACHIEVEMENT_KEYS[0],
+        "achievements_heading": ACHIEVEMENTS_HEADING,
         "agencies": list(agencies_visible_to(request.user).filter(is_active=True).order_by("path")),
     }
     return render(request, "reports/summary.html", context)
@@ -168,9 +173,9 @@ def section_edit(request, year, key):
             services.summary_section_edit(
                 agency=agency, year=year, key=key, text=form.cleaned_data["text"], by=request.user
             )
+            messages.success(request, _("The section has been saved."))
             if _is_htmx(request):
                 return _render_section(request, agency, year, key)
-            messages.success(request, _("The section has been saved."))
             return redirect(_summary_url(agency, year, f"#section-{key}"))
     else:
         current = next(
@@ -192,9 +197,9 @@ def section_regenerate(request, year, key):
     agency = _checked(request, year, key, Role.SECRETARY)
     _refuse_if_final(agency, year)
     services.summary_section_regenerate(agency=agency, year=year, key=key, by=request.user)
+    messages.success(request, _("The section has been regenerated from the records."))
     if _is_htmx(request):
         return _render_section(request, agency, year, key)
-    messages.success(request, _("The section has been regenerated from the records."))
     return redirect(_summary_url(agency, year, f"#section-{key}"))
 
 

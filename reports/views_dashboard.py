@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from activities.models import Activity, Group, Kind, RectificationItem
 from activities.selectors import get_activity_for_user
 from activities.services import APPROVE, RETURN, ActivityError, activity_review
-from reports.models import Summary
+from reports.models import SUMMARY_STATES
 from studyportal.accounts.models import Organization, Role
-from studyportal.accounts.scoping import has_role, orgs_visible_to
+from studyportal.accounts.scoping import PAGE_ROLES, has_role, orgs_visible_to
 from studyportal.spreadsheet import Column, Sheet, xlsx_download
 
 from . import dashboard as selectors
@@ -61,7 +61,7 @@ def index(request):
             if not selectors.can_see_overview(user):
                 raise PermissionDenied
             return redirect(_overview_url(year))
-        if not has_role(user, organization, Role.SECRETARY):
+        if not has_role(user, organization, PAGE_ROLES["dashboard"]):
             raise PermissionDenied
     else:
         own = user.agency
@@ -329,16 +329,16 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
 
 
 def _queue_row(request, activity, *, message="", done=False):
+    if done and not message:
+        messages.success(
+            request,
+            _("“%(title)s” is now %(status)s.")
+            % {"title": activity.title, "status": activity.get_status_display()},
+        )
     if not request.headers.get("HX-Request"):
         # Without JavaScript the form posts normally: say what happened and go back to the dashboard.
         if message:
             messages.warning(request, message)
-        elif done:
-            messages.success(
-                request,
-                _("“%(title)s” is now %(status)s.")
-                % {"title": activity.title, "status": activity.get_status_display()},
-            )
         agency = activity.organization.agency or activity.organization
         return redirect(f"{_url('dashboard:index', org=agency.code)}#queue")
     return render(
@@ -405,22 +405,6 @@ OVERVIEW_HEADINGS = {
 }
 
 
-def _summary_label(status: str) -> str:
-    if status == Summary.Status.FINAL:
-        return _("Final")
-    if status == Summary.Status.DRAFT:
-        return _("Draft being edited")
-    return _("Not started")
-
-
-# The badge of the annual summary's state.
-SUMMARY_BADGES = {
-    Summary.Status.FINAL: "text-bg-success",
-    Summary.Status.DRAFT: "text-bg-warning",
-    "": "text-bg-light border",
-}
-
-
 @login_required
 @require_GET
 def overview(request):
@@ -439,7 +423,6 @@ def overview(request):
             }
         )
     dashboard_path = reverse("dashboard:index")
-    summary_labels = {status: _summary_label(status) for status in ("", *Summary.Status.values)}
     # What each row prints, flat in a dict: the template looks a dict's keys up at once, where each
     # attribute of a row's objects costs it a failed key lookup first (100 rows of a dozen cells).
     table = [
@@ -454,8 +437,8 @@ def overview(request):
             "attendance": selectors.percent(row.stats.attendance_rate),
             "open": row.rectification.open,
             "overdue": row.rectification.overdue,
-            "summary": summary_labels[row.summary_status],
-            "summary_badge": SUMMARY_BADGES[row.summary_status],
+            "summary": SUMMARY_STATES[row.summary_status][0],
+            "summary_badge": SUMMARY_STATES[row.summary_status][1],
         }
         for row in rows
     ]
@@ -513,8 +496,12 @@ def overview_xlsx(request):
             None if row.stats.attendance_rate is None else round(float(row.stats.attendance_rate), 4),
             row.rectification.open,
             row.rectification.overdue,
-            _summary_label(row.summary_status),
+            str(SUMMARY_STATES[row.summary_status][0]),
         ]
         for row in rows
     )
-    return xlsx_download(f"overview-{year}.xlsx", [Sheet(str(year), columns, values)])
+    return xlsx_download(
+        _("%(year)s overview of agencies.xlsx") % {"year": year},
+        [Sheet(str(year), columns, values)],
+        fallback=f"overview-{year}.xlsx",
+    )

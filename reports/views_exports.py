@@ -23,7 +23,6 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -38,6 +37,7 @@ from reports.models import ExportJob
 from reports.tasks import KEEP_FOR, background_exports_enabled, export_job_start
 from studyportal.accounts.models import Organization
 from studyportal.accounts.scoping import Role, has_role, orgs_visible_to
+from studyportal.downloads import as_download
 from studyportal.spreadsheet import XLSX_CONTENT_TYPE
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -64,36 +64,50 @@ def _summary(request, year: int):
     return agency, services.summary_document(agency=agency, year=year)
 
 
-def _attachment(content, *, content_type: str, filename: str) -> HttpResponse:
+def _attachment(content, *, content_type: str, agency, year: int, title: str, extension: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return as_download(response, f"{title}.{extension}", f"summary-{agency.code}-{year}.{extension}")
 
 
 @require_safe
 @login_required
 def docx(request, year: int):
-    _agency, document = _summary(request, year)
-    return _attachment(document_to_docx(document), content_type=DOCX_TYPE, filename=f"{document.title}.docx")
+    agency, document = _summary(request, year)
+    return _attachment(
+        document_to_docx(document),
+        content_type=DOCX_TYPE,
+        agency=agency,
+        year=year,
+        title=document.title,
+        extension="docx",
+    )
 
 
 @require_safe
 @login_required
 def markdown(request, year: int):
-    _agency, document = _summary(request, year)
+    agency, document = _summary(request, year)
     return _attachment(
         document_to_markdown(document),
         content_type="text/markdown; charset=utf-8",
-        filename=f"{document.title}.md",
+        agency=agency,
+        year=year,
+        title=document.title,
+        extension="md",
     )
 
 
 @require_safe
 @login_required
 def html(request, year: int):
-    _agency, document = _summary(request, year)
+    agency, document = _summary(request, year)
     return _attachment(
-        document_to_html(document), content_type="text/html; charset=utf-8", filename=f"{document.title}.html"
+        document_to_html(document),
+        content_type="text/html; charset=utf-8",
+        agency=agency,
+        year=year,
+        title=document.title,
+        extension="html",
     )
 
 
@@ -113,8 +127,10 @@ def _ledger_organization(request, year: int) -> Organization:
     return organization
 
 
-def _ledger_filename(organization, year: int) -> str:
-    return _("%(organization)s %(year)s ledgers.xlsx") % {"organization": organization.name, "year": year}
+def _ledger_filename(organization, year: int) -> tuple[str, str]:
+    """The workbook's name and its ASCII fallback."""
+    name = _("%(organization)s %(year)s ledgers.xlsx") % {"organization": organization.name, "year": year}
+    return name, f"ledgers-{organization.code}-{year}.xlsx"
 
 
 def _ledger_methods(view):
@@ -145,11 +161,8 @@ def xlsx(request, year: int):
         stream.close()
         raise
     stream.seek(0)
-    return FileResponse(
-        stream,
-        as_attachment=True,
-        filename=_ledger_filename(organization, year),
-        content_type=XLSX_CONTENT_TYPE,
+    return as_download(
+        FileResponse(stream, content_type=XLSX_CONTENT_TYPE), *_ledger_filename(organization, year)
     )
 
 
@@ -234,9 +247,6 @@ def job_download(request, pk):
         handle = job.file.open("rb")
     except FileNotFoundError as missing:  # cleaned up meanwhile
         raise Http404 from missing
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=_ledger_filename(job.organization, job.year),
-        content_type=XLSX_CONTENT_TYPE,
+    return as_download(
+        FileResponse(handle, content_type=XLSX_CONTENT_TYPE), *_ledger_filename(job.organization, job.year)
     )

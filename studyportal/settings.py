@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "studyportal.admin_site.PortalAdminConfig",  # django.contrib.admin, titled in the portal's name
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,11 +53,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    "axes",
+    "studyportal.admin_site.PortalAxesConfig",  # axes, with a Chinese name in the back office
     "csp",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "studyportal.admin_site.PortalTotpConfig",  # django_otp.plugins.otp_totp
+    "studyportal.admin_site.PortalStaticConfig",  # django_otp.plugins.otp_static
     "studyportal.accounts",
     "studyportal.audit",
     "activities",
@@ -75,12 +75,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "studyportal.htmx_messages.HtmxMessagesMiddleware",
     "studyportal.security.SessionSecurityMiddleware",
     "studyportal.security.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "studyportal.audit.middleware.AuditActorMiddleware",
     "studyportal.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Under DEBUG only: the portal's 404 page instead of Django's list of URL patterns.
+    "studyportal.errors.PortalNotFoundMiddleware",
     # Last, so that it turns a lockout flagged during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -142,6 +145,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# The empty choice of every list filter (django-filter's default is "---------"); see studyportal/filters.py.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -20,6 +20,8 @@ import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
 
+from studyportal.downloads import as_download
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,8 +93,8 @@ def write_xlsx(target, sheets: Iterable[Sheet]) -> None:
         book.close()
 
 
-def xlsx_download(filename: str, sheets: Iterable[Sheet]) -> FileResponse:
-    """`sheets` as a workbook download, spooled to disk when large."""
+def xlsx_download(filename: str, sheets: Iterable[Sheet], fallback: str | None = None) -> FileResponse:
+    """`sheets` as a workbook download named `filename` (ASCII `fallback`), spooled to disk when large."""
     handle = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (FileResponse closes it)
     try:
         write_xlsx(handle, sheets)
@@ -100,7 +102,7 @@ def xlsx_download(filename: str, sheets: Iterable[Sheet]) -> FileResponse:
         handle.close()
         raise
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    return as_download(FileResponse(handle, content_type=XLSX_CONTENT_TYPE), filename, fallback)
 
 
 class _Formats:

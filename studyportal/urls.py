@@ -9,7 +9,7 @@ from studyportal.accounts import views as account_views
 urlpatterns = [
     path("", views_home.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", account_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/2fa/setup/", otp_views.otp_setup, name="otp_setup"),
     path("accounts/2fa/verify/", otp_views.otp_verify, name="otp_verify"),

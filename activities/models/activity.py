@@ -175,7 +175,7 @@ class Activity(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     imported = models.BooleanField(_("imported"), default=False)
     # Identifies an imported ledger row, so that importing the same file twice adds nothing.
-    import_key = models.CharField(max_length=64, blank=True, db_index=True)
+    import_key = models.CharField(_("import key"), max_length=64, blank=True, db_index=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[materials])
@@ -220,7 +220,9 @@ class Attendance(models.Model):
         LEAVE = "leave", _("On leave")
         ABSENT = "absent", _("Absent")
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="attendances"
+    )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
@@ -262,14 +264,18 @@ class Attachment(models.Model):
         MINUTES = "minutes", _("Minutes")
         OTHER = "other", _("Other")
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="attachments"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PHOTO)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("attachment")

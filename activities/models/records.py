@@ -81,7 +81,12 @@ class Publicity(models.Model):
         related_name="publicity",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     imported = models.BooleanField(_("imported"), default=False)
 
@@ -113,7 +118,9 @@ class StudyPlan(models.Model):
 
 
 class PlanItem(models.Model):
-    plan = models.ForeignKey(StudyPlan, on_delete=models.CASCADE, related_name="items")
+    plan = models.ForeignKey(
+        StudyPlan, verbose_name=_("study plan"), on_delete=models.CASCADE, related_name="items"
+    )
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, blank=True)
     topic = models.CharField(_("topic"), max_length=300)

@@ -54,7 +54,12 @@ class RectificationItem(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     closing_evidence = models.TextField(_("closing evidence"), blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     found_in = models.ForeignKey(
@@ -66,11 +71,16 @@ class RectificationItem(models.Model):
         related_name="rectification_items",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     imported = models.BooleanField(_("imported"), default=False)
-    import_key = models.CharField(max_length=64, blank=True, db_index=True)
+    import_key = models.CharField(_("import key"), max_length=64, blank=True, db_index=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -93,11 +103,18 @@ class RectificationItem(models.Model):
 
 
 class RectificationProgress(models.Model):
-    item = models.ForeignKey(RectificationItem, on_delete=models.CASCADE, related_name="progress")
+    item = models.ForeignKey(
+        RectificationItem,
+        verbose_name=_("rectification item"),
+        on_delete=models.CASCADE,
+        related_name="progress",
+    )
     date = models.DateField(_("date"))
     note = models.TextField(_("progress"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("progress entry")

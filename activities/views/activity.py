@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from studyportal.accounts.models import Organization
 from studyportal.accounts.scoping import sees_whole_tree
+from studyportal.downloads import as_download
 
 from .. import selectors, services
 from ..filters import ActivityFilter
@@ -275,8 +276,7 @@ def _review_action(request, pk, action, success_message):
     except services.ActivityError as error:
         return_form = ReturnForm(request.POST) if "comment" in request.POST else None
         return _review_response(request, activity, error=error.message, return_form=return_form)
-    if not _is_htmx(request):
-        messages.success(request, success_message)
+    messages.success(request, success_message)
     return _review_response(request, activity)
 
 
@@ -353,8 +353,8 @@ def attachment_download(request, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    response = as_download(
+        FileResponse(handle, content_type=attachment.content_type), attachment.original_name
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

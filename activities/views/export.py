@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from studyportal.downloads import as_download
 from studyportal.spreadsheet import Column, Sheet, safe_row, xlsx_download
 
 from .. import selectors
@@ -65,7 +66,7 @@ class _Echo:
         return value
 
 
-def _csv_response(queryset, filename):
+def _csv_response(queryset, name, fallback):
     writer = csv.writer(_Echo())
 
     def lines():
@@ -76,12 +77,29 @@ def _csv_response(queryset, filename):
             yield writer.writerow(safe_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return as_download(response, f"{name}.csv", f"{fallback}.csv")
 
 
-def _xlsx_response(queryset, filename):
-    return xlsx_download(f"{filename}.xlsx", [Sheet(_("Activities"), _columns(), _rows(queryset))])
+def _xlsx_response(queryset, name, fallback):
+    sheets = [Sheet(_("Activities"), _columns(), _rows(queryset))]
+    return xlsx_download(f"{name}.xlsx", sheets, fallback=f"{fallback}.xlsx")
+
+
+def _file_names(request, filterset) -> tuple[str, str]:
+    """县工业和信息化局2022年度学习活动台账 (the organization filtered on, else the user's agency; the year
+    filtered on, else today's date), and its ASCII fallback activities-2022."""
+    chosen = filterset.form.cleaned_data.get("organization") if filterset.is_valid() else None
+    organization = next(
+        (name for pk, name, _path, _parent in filterset.organizations if str(pk) == chosen), None
+    ) or (request.user.agency.name if request.user.agency_id else "")
+    year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
+    year = int(year) if year else None
+    if year:
+        name = _("%(organization)s %(year)s activity ledger") % {"organization": organization, "year": year}
+        return name.strip(), f"activities-{year}"
+    today = f"{timezone.localdate():%Y%m%d}"
+    name = _("%(organization)s activity ledger %(date)s") % {"organization": organization, "date": today}
+    return name.strip(), f"activities-{today}"
 
 
 @login_required
@@ -91,7 +109,7 @@ def activity_export(request):
     if export_format not in ("xlsx", "csv"):
         return HttpResponseBadRequest(_("Choose the xlsx or csv format."))
     filterset = ActivityFilter(request.GET, queryset=selectors.activity_list(request.user), request=request)
-    filename = f"activities-{timezone.localdate():%Y%m%d}"
+    name, fallback = _file_names(request, filterset)
     if export_format == "csv":
-        return _csv_response(filterset.qs, filename)
-    return _xlsx_response(filterset.qs, filename)
+        return _csv_response(filterset.qs, name, fallback)
+    return _xlsx_response(filterset.qs, name, fallback)

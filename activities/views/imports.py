@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths, scope_q
+from studyportal.downloads import as_download
 
 from ..importers import IMPORTERS, import_batch_check, import_batch_confirm, import_batch_create
 from ..ledger import MAX_FILE_BYTES
@@ -150,8 +151,11 @@ def blank_template(request, ledger_type):
     importer = IMPORTERS.get(ledger_type)
     if importer is None:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ledger-{ledger_type}.csv"'
+    response = as_download(
+        HttpResponse(content_type="text/csv; charset=utf-8"),
+        _("%(ledger)s import template.csv") % {"ledger": importer.label},
+        f"ledger-{ledger_type}.csv",
+    )
     # The BOM makes Excel and WPS open the UTF-8 file with its Chinese headers intact.
     response.write("\ufeff")
     csv.writer(response).writerow([column.label for column in importer.columns])

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from studyportal.accounts.models import Organization, Role
-from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_q
+from studyportal.accounts.scoping import PAGE_ROLES, has_role, orgs_visible_to, scope_q
 from studyportal.spreadsheet import xlsx_download
 
 from .. import records_selectors as selectors
@@ -245,9 +245,11 @@ def rectification_action(request, pk, action):
 @require_GET
 def rectification_export(request):
     items = RectificationFilter(request.GET, queryset=selectors.rectification_list(request.user)).qs
+    today = timezone.localdate()
     return xlsx_download(
-        f"rectification-{timezone.localdate():%Y%m%d}.xlsx",
+        _("Rectification items %(date)s.xlsx") % {"date": f"{today:%Y%m%d}"},
         [selectors.rectification_sheet(items, title=_("Rectification"))],
+        fallback=f"rectification-{today:%Y%m%d}.xlsx",
     )
 
 
@@ -259,7 +261,7 @@ def rectification_export(request):
 @require_GET
 def points(request):
     agency = _org_param(request)
-    _require(request.user, agency, Role.SECRETARY)
+    _require(request.user, agency, PAGE_ROLES["points"])
     years = selectors.points_years(agency)
     year = _year_param(request, years[0] if years else None)
     members = selectors.points_by_member(agency=agency, year=year)
@@ -268,7 +270,9 @@ def points(request):
         "tracking/points.html",
         {
             "agency": agency,
-            "agencies": orgs_visible_to(request.user, Role.SECRETARY).filter(kind=Organization.Kind.AGENCY),
+            "agencies": orgs_visible_to(request.user, PAGE_ROLES["points"]).filter(
+                kind=Organization.Kind.AGENCY
+            ),
             "year": year,
             "years": _year_choices(year, *years),
             "members": members,

@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from .models import Role
-from .scoping import has_role, scope_paths
+from .scoping import PAGE_ROLES, has_role, scope_paths
 
 
 def roles(request):
@@ -17,6 +17,7 @@ def roles(request):
             "review": bool(scope_paths(user, Role.SECRETARY)),
             "admin": bool(scope_paths(user, Role.ADMIN)),
             "django_admin": user.is_staff,
+            **{page: bool(scope_paths(user, role)) for page, role in PAGE_ROLES.items()},
             "own_agency_secretary": user.agency is not None and has_role(user, user.agency, Role.SECRETARY),
         }
 

@@ -26,7 +26,7 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    path = models.CharField(_("tree path"), max_length=255, editable=False, db_index=True, default="")
     low_points_threshold = models.PositiveIntegerField(
         _("low study points threshold (per year)"),
         null=True,

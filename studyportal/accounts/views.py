@@ -14,3 +14,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             self.request.user.save(update_fields=["must_change_password"])
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # After the session is flushed: the message travels in the new session to the login page.
+        messages.success(request, _("You have been logged out."))
+        return response

@@ -1,8 +1,13 @@
 """Reads of the audit chain: an object's entries, and the verification of the whole chain."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from studyportal.choices import label_of
@@ -38,6 +43,13 @@ def _display(field, value, names):
         return label_of(field.model, field.name, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        # Stored as UTC ISO text; shown as every other time of the portal is, local.
+        moment = parse_datetime(value)
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, datetime.timezone.utc)
+            return date_format(timezone.localtime(moment), "Y-m-d H:i")
     return value
 
 
@@ -71,6 +83,8 @@ def audit_entries_for(obj, limit: int = 50):
         entry.changes = []
         for name in sorted(set(before) | set(after)):
             field = _field(model, name)
+            if field is not None and field.primary_key:
+                continue  # the record's own number: it never changes and means nothing to a reader
             label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
             entry.changes.append(
                 Change(

@@ -83,8 +83,13 @@ def test_admin_site_is_chinese(client, db):
     admin = User.objects.create_superuser("root", password="x-long-password-1", real_name="管理员")
     client.force_login(admin)
     html = client.get("/admin/").content.decode()
-    assert "站点管理" in html
+    assert "学习型机关工作平台" in html and "Django" not in html.split("<body", 1)[1]
     assert "组织" in html
+    # Other packages' apps and models in Chinese too (issue 14: AXES, "TOTP devices").
+    for name in ("登录限制", "登录尝试", "身份验证器", "备用验证码"):
+        assert name in html
+    for english in ("Axes", "TOTP", "Otp_", "access attempts"):
+        assert english not in html
 
 
 @pytest.mark.django_db
