@@ -32,9 +32,11 @@ from activities.models import (
     RectificationItem,
 )
 from activities.norms import (
+    AMBER,
     GAP,
     MET,
     NOT_DUE,
+    RED,
     DueNorm,
     active_norms,
     due_order,
@@ -525,6 +527,8 @@ class OverviewRow:
     stats: OverviewStats = field(default_factory=OverviewStats)
     norms_met: int = 0
     norms_due: int = 0
+    norms_amber: int = 0  # rules of the current period near their end and not met, now
+    norms_red: int = 0  # rules whose period has just ended unmet, now
     rectification: RectificationFigures = field(default_factory=RectificationFigures)
     summary_status: str = ""  # "", Summary.Status.DRAFT or FINAL
 
@@ -538,6 +542,8 @@ class OverviewRow:
             "activities": self.stats.activities,
             "central_group": self.stats.central_group_sessions,
             "norms": self.norm_rate,
+            "amber": self.norms_amber,
+            "red": self.norms_red,
             "attendance": self.stats.attendance_rate,
             "open": self.rectification.open,
             "overdue": self.rectification.overdue,
@@ -551,6 +557,8 @@ OVERVIEW_COLUMNS = (
     "activities",
     "central_group",
     "norms",
+    "amber",
+    "red",
     "attendance",
     "open",
     "overdue",
@@ -575,7 +583,8 @@ def overview(
 ) -> list[OverviewRow]:
     """One row per agency the user administers. Queries: the agencies, the monthly counts, the
     rectification counts, the summaries, the roots, and the norms engine's four per root (one root
-    for a committee admin): none grows with the number of agencies or records."""
+    for a committee admin), then for the rules due now the active rules and the engine's three per
+    root (six in the first days of January): none grows with the number of agencies or records."""
     today = today or timezone.localdate()
     agencies = list(
         orgs_visible_to(user, Role.ADMIN)
@@ -631,12 +640,20 @@ def overview(
         if summary["agency_id"] in rows:
             rows[summary["agency_id"]].summary_status = summary["status"]
 
-    for root in overview_roots(user):
+    roots = overview_roots(user)
+    for root in roots:
         for organization, met, due in norm_tally(organization=root, year=year, through=today):
             row = row_for_path(organization.path)
             if row is not None:
                 row.norms_met += met
                 row.norms_due += due
+    # Amber and red are about now, whatever year is shown.
+    for due in organizations_norms_due(roots, today=today):
+        row = row_for_path(due.organization.path)
+        if row is not None and due.colour == AMBER:
+            row.norms_amber += 1
+        elif row is not None and due.colour == RED:
+            row.norms_red += 1
 
     ordered = sorted(rows.values(), key=lambda row: pinyin_key(row.agency.name))
     if sort != "name" and sort in OVERVIEW_COLUMNS:

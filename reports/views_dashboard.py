@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from activities.models import Activity, Group, Kind, RectificationItem
+from activities.norms import norm_warning_days
 from activities.services import ActivityError, activity_approve, activity_return
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
@@ -398,6 +399,8 @@ OVERVIEW_HEADINGS = {
     "activities": lambda: _("Activities"),
     "central_group": lambda: _("Central group sessions"),
     "norms": lambda: _("Norms met (periods due)"),
+    "amber": lambda: _("Norms due soon now"),
+    "red": lambda: _("Norms just missed"),
     "attendance": lambda: _("Attendance rate"),
     "open": lambda: _("Open rectification"),
     "overdue": lambda: _("Overdue rectification"),
@@ -451,6 +454,8 @@ def overview(request):
             "central_group": row.stats.central_group_sessions,
             "norms": f"{row.norms_met}/{row.norms_due}" if row.norms_due else "",
             "norms_behind": row.norms_met < row.norms_due,
+            "amber": row.norms_amber,
+            "red": row.norms_red,
             "attendance": selectors.percent(row.stats.attendance_rate),
             "open": row.rectification.open,
             "overdue": row.rectification.overdue,
@@ -473,6 +478,7 @@ def overview(request):
             # The committee's own ledger of every agency's records (with background exports on,
             # the link leads to the page that prepares it).
             "ledger_org": _committee_of(request.user),
+            "warning_days": norm_warning_days(),
         },
     )
 
@@ -498,6 +504,8 @@ def overview_xlsx(request):
         Column(_("Central group sessions"), 14),
         Column(_("Norm periods met"), 14),
         Column(_("Norm periods due"), 14),
+        Column(_("Norms due soon now"), 14),
+        Column(_("Norms just missed"), 14),
         Column(_("Attendance rate"), 14, "0.0%"),
         Column(_("Open rectification"), 14),
         Column(_("Overdue rectification"), 14),
@@ -510,6 +518,8 @@ def overview_xlsx(request):
             row.stats.central_group_sessions,
             row.norms_met,
             row.norms_due,
+            row.norms_amber,
+            row.norms_red,
             None if row.stats.attendance_rate is None else round(float(row.stats.attendance_rate), 4),
             row.rectification.open,
             row.rectification.overdue,
