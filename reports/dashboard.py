@@ -47,6 +47,7 @@ from activities.norms import (
 )
 from activities.records_selectors import count_points_below_threshold, planned_in_year
 from reports.models import Summary
+from reports.selectors import activities_in_year
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths, scope_q
 from studyportal.names import person_name_key, pinyin_key
@@ -407,6 +408,7 @@ class Dashboard:
     low_attendance: list[PersonAttendance]
     norm_results: list
     norms_due: list[DueNorm]  # the current periods, whatever year is shown
+    activities_previous_year: int
     years: list[int]
 
     @property
@@ -495,6 +497,7 @@ def dashboard(
         low_attendance=low_attendance(organization=organization, year=year),
         norm_results=norm_results(organization=organization, year=year, through=today, norms=norms),
         norms_due=norms_due(organization=organization, today=today, norms=norms),
+        activities_previous_year=activities_in_year(organization=organization, year=year - 1),
         years=stat_years(organization),
     )
 

@@ -11,10 +11,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from activities.filters import CENTRAL_GROUP
 from activities.models import Activity, Group, Kind, RectificationItem
 from activities.norms import norm_warning_days
 from activities.services import ActivityError, activity_approve, activity_return
 from reports.models import Summary
+from reports.selectors import year_on_year_change
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to
 from studyportal.spreadsheet import Column, Sheet, xlsx_download
@@ -150,17 +152,30 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
     def rectification(**params):
         return _with_query(rectification_path, year=year, **params)
 
+    # The same records as the dashboard's list: approved, of the year, lacking something.
+    incomplete_url = activities(completeness="incomplete")
     group_labels = dict(Group.choices)
     status_labels = dict(RectificationItem.Status.choices)
     rect = data.rectification
-    figures = [
-        {
-            "id": "activities",
-            "label": _("Approved activities"),
-            "value": stats.activities,
-            "url": activities(),
-        },
-    ]
+    activities_figure = {
+        "id": "activities",
+        "label": _("Approved activities"),
+        "value": stats.activities,
+        "url": activities(),
+    }
+    if data.activities_previous_year:
+        # Year on year, from the same count rows; nothing is said when the year before has no records.
+        activities_figure["note"] = year_on_year_change(
+            activities=stats.activities, previous=data.activities_previous_year
+        )
+        activities_figure["parts"] = [
+            {
+                "label": _("Year %(year)d") % {"year": year - 1},
+                "value": data.activities_previous_year,
+                "url": activities(year=year - 1),
+            }
+        ]
+    figures = [activities_figure]
     for group in selectors.GROUPS:
         planned = data.planned.get(group, 0)
         figures.append(
@@ -178,6 +193,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
             "id": "central-group",
             "label": _("Central group sessions"),
             "value": stats.central_group_sessions,
+            "url": activities(group=CENTRAL_GROUP),
             "note": _("norm: %(n)d a year") % {"n": data.central_group_norm},
             "alert": stats.central_group_sessions < data.central_group_norm,
             "parts": [
@@ -189,6 +205,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
             "id": "leader-lectures",
             "label": _("Lectures given by leaders"),
             "value": stats.leader_lectures,
+            "url": activities(leader="1"),
             "parts": [
                 {"label": Kind(kind).label, "value": stats.by_kind.get(kind, 0), "url": activities(kind=kind)}
                 for kind in (Kind.PARTY_LECTURE, Kind.GUEST_LECTURE)
@@ -262,7 +279,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
             "id": "incomplete",
             "label": _("Records to complete"),
             "value": data.incomplete_count,
-            "url": "#incomplete",
+            "url": incomplete_url,
             "alert": bool(data.incomplete_count),
         },
         {
@@ -315,14 +332,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
         "plan_rows": plan_rows,
         "low_attendance_rows": low_attendance_rows,
         "queue_url": _with_query(activities_path, organization=org.pk, status=Activity.Status.SUBMITTED),
-        # The same records as the dashboard's list: approved, of the year, lacking something.
-        "incomplete_url": _with_query(
-            activities_path,
-            organization=org.pk,
-            year=year,
-            status=Activity.Status.APPROVED,
-            completeness="incomplete",
-        ),
+        "incomplete_url": incomplete_url,
         "norms_url": _url("tracking:norms", org=org.code, year=year),
         "plans_url": _url("tracking:plans", org=agency.code, year=year),
     }

@@ -434,9 +434,9 @@ def _more_of_everything(agency, branch, staff, members, n):
 # the central-group norm and feed the norms engine (1); points per member, counted under the
 # threshold (1); rectification (1); attendance per person with their names (the yearly summary rows,
 # 1); the norms engine: branches, counts (2), and again for the current period's rules due (2; in
-# the first days of January 2 more for the year that just ended); the years with data (1); the
-# organizations of the picker (1).
-DASHBOARD_QUERIES = 18
+# the first days of January 2 more for the year that just ended); the year before's activities
+# (year on year, 1); the years with data (1); the organizations of the picker (1).
+DASHBOARD_QUERIES = 19
 
 
 @pytest.mark.parametrize("n", [2, 40])
