@@ -14,11 +14,23 @@ from studyportal.filters import SortFilter
 
 from .completeness import completeness_annotations, incomplete_q
 from .materials import parse_material_titles
-from .models import Activity, Attendance, Group, Kind, kinds_of_group
+from .models import (
+    CENTRAL_GROUP_KINDS,
+    LECTURE_KINDS,
+    Activity,
+    Attendance,
+    Group,
+    Kind,
+    kinds_of_group,
+)
 from .selectors import people_visible_to
 
 MONTH_CHOICES = [(str(number), name) for number, name in MONTHS.items()]
 INCOMPLETE, COMPLETE = "incomplete", "complete"
+# The three groups, and the central group's sessions (study and seminar) that the dashboard counts
+# as one figure.
+CENTRAL_GROUP = "central_group"
+GROUP_CHOICES = [*Group.choices, (CENTRAL_GROUP, _("Central group sessions"))]
 COMPLETENESS_CHOICES = [(INCOMPLETE, _("Needs more")), (COMPLETE, _("Complete"))]
 
 
@@ -65,9 +77,13 @@ class ActivityFilter(django_filters.FilterSet):
     month = django_filters.ChoiceFilter(
         field_name="date", lookup_expr="month", label=_("Month"), choices=MONTH_CHOICES
     )
-    group = django_filters.ChoiceFilter(label=_("Group"), choices=Group.choices, method="filter_group")
+    group = django_filters.ChoiceFilter(label=_("Group"), choices=GROUP_CHOICES, method="filter_group")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Activity.Status.choices)
+    # The lectures the dashboard and the summary count as given by leaders (ActivityMonthStat's rule).
+    leader = django_filters.ChoiceFilter(
+        label=_("Speaker"), choices=[("1", _("Lectures given by leaders"))], method="filter_leader"
+    )
     # Choices set per user (`__init__`) from one plain query (a committee sees some 300 organizations).
     organization = django_filters.ChoiceFilter(label=_("Organization"), method="filter_organization")
     person = PersonFilter(label=_("Person"), method="filter_person")
@@ -143,7 +159,12 @@ class ActivityFilter(django_filters.FilterSet):
         return people_visible_to(self.request.user)
 
     def filter_group(self, queryset, name, value):
+        if value == CENTRAL_GROUP:
+            return queryset.filter(kind__in=CENTRAL_GROUP_KINDS)
         return queryset.filter(kind__in=kinds_of_group(value))
+
+    def filter_leader(self, queryset, name, value):
+        return queryset.filter(kind__in=LECTURE_KINDS, given_by_leader=True)
 
     def filter_organization(self, queryset, name, value):
         # An agency's records include those of its branches.

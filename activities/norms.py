@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subque
 from django.db.models.functions import Cast, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from studyportal.accounts.models import Organization, Role, RoleAssignment, User
 
@@ -588,3 +588,126 @@ def gap_summaries(results: list[NormResult], *, agency: Organization | None = No
             }
             summaries.append(GapSummary(norm, organization, short, message.lstrip(": ："), norm_label(norm)))
     return summaries
+# ---------------------------------------------------------------------------------------------
+# The current period: what is due before it is missed
+
+GREEN = "green"  # not yet met, more than the warning days left
+AMBER = "amber"  # not yet met, the last days of the period
+RED = "red"  # the period ended without being met (shown for as many days as amber is)
+
+
+@dataclass(frozen=True)
+class DueNorm:
+    """A rule's period, not met, that is running now or has just ended (from `norm_results`)."""
+
+    norm: Norm
+    organization: Organization
+    year: int
+    period: PeriodResult
+    end: datetime.date
+    days_left: int  # days left counting today (1 on the last day); 0 or less once ended
+    colour: str  # GREEN, AMBER or RED
+
+    @property
+    def label(self) -> str:
+        return norm_label(self.norm)
+
+    @property
+    def period_label(self) -> str:
+        """ "2026年第四季度", "2026年12月", "2026年全年"."""
+        return _("%(period)s %(year)d") % {
+            "year": self.year,
+            "period": _period_label(self.norm.period, self.period.period, long=True),
+        }
+
+    @property
+    def key(self) -> str:
+        """Names the rule, organization and period: a reminder is sent once per key and colour."""
+        return (
+            f"norm:{self.norm.pk}:{self.organization.pk}:{self.year}:{self.norm.period}:{self.period.period}"
+        )
+
+    @property
+    def message(self) -> str:
+        if self.colour == RED:
+            return _("%(year)d: %(gap)s") % {"year": self.year, "gap": gap_message(self.norm, self.period)}
+        return ngettext(
+            "%(kind)s in %(period)s: %(actual)d of %(required)d held, %(days)d day left",
+            "%(kind)s in %(period)s: %(actual)d of %(required)d held, %(days)d days left",
+            self.days_left,
+        ) % {
+            "kind": self.label,
+            "period": self.period_label,
+            "actual": self.period.actual,
+            "required": self.period.required,
+            "days": self.days_left,
+        }
+
+
+COLOUR_ORDER = {RED: 0, AMBER: 1, GREEN: 2}
+
+
+def due_order(due: DueNorm):
+    """Most urgent first: missed, then amber, then green; fewest days left first."""
+    return (COLOUR_ORDER[due.colour], due.days_left, due.organization.path, due.norm.pk)
+
+
+def norm_warning_days() -> int:
+    """From how many days before a period's end an unmet rule is amber (setting NORM_WARNING_DAYS)."""
+    from django.conf import settings
+
+    return settings.NORM_WARNING_DAYS
+
+
+def norms_due(
+    *,
+    organization: Organization,
+    today: datetime.date | None = None,
+    warning_days: int | None = None,
+    norms: list[Norm] | None = None,
+) -> list[DueNorm]:
+    """The periods of `norm_results` that are not met and are running today (green, amber within
+    `warning_days` of their end) or ended within the last `warning_days` days (red), most urgent first.
+
+    The counting is `norm_results`'s, through yesterday: a period that ends today is still open.
+    In the first days of January the previous year's last periods are checked as well (their own
+    count, a second pass of the engine).
+    """
+    today = today or timezone.localdate()
+    warning_days = norm_warning_days() if warning_days is None else warning_days
+    if norms is None:
+        norms = active_norms()
+    through = today - datetime.timedelta(days=1)
+    years = [today.year]
+    if (today - datetime.timedelta(days=warning_days)).year < today.year:
+        years.insert(0, today.year - 1)
+    due = []
+    for year in years:
+        for result in norm_results(organization=organization, year=year, through=through, norms=norms):
+            kind = result.norm.period
+            for period in result.periods:
+                if period.status == MET:
+                    continue
+                end = _period_end(year, kind, period.period)
+                days_left = (end - today).days + 1
+                if period.status == NOT_DUE:
+                    if datetime.date(year, _period_months(kind, period.period).start, 1) > today:
+                        continue  # a later period of the year
+                    colour = AMBER if days_left <= warning_days else GREEN
+                elif -days_left < warning_days:
+                    colour = RED
+                else:
+                    continue  # missed longer ago: the norms page lists it
+                due.append(
+                    DueNorm(
+                        norm=result.norm,
+                        organization=result.organization,
+                        year=year,
+                        period=period,
+                        end=end,
+                        days_left=days_left,
+                        colour=colour,
+                    )
+                )
+    due.sort(key=due_order)
+    return due

@@ -43,7 +43,7 @@ class Case:
     url: str
     target_ms: float | None
     runs: int
-    kind: str = "page"  # page | export | xlsx | import
+    kind: str = "page"  # page | export | xlsx | import | reminders
     compare_with: str | None = None  # user whose same page must take as many queries
     follow: bool = False  # follow redirects: the time is the redirect's and the page's together
 
@@ -326,6 +326,39 @@ def measure_import(case, organization, year, rows=10_000, probe_rows=1_000) -> R
     return result
 
 
+def measure_reminders(case, today: datetime.date) -> Result:
+    """`send_reminders` as cron runs it, as of `today`, rolled back after each run so that every run
+    writes the same new reminders; e-mail goes to Django's in-memory outbox, not to anyone."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from studyportal.notifications.services import reminders_send
+
+    result = Result(case)
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            for _run in range(case.runs):
+                try:
+                    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+                        started = time.perf_counter()
+                        run = reminders_send(today=today)
+                        elapsed = (time.perf_counter() - started) * 1000
+                        raise _Rollback
+                except _Rollback:
+                    pass
+                result.times_ms.append(elapsed)
+                result.queries = len(captured.captured_queries)
+                result.status = "ok"
+    except Exception as error:
+        result.status = f"error: {type(error).__name__}: {str(error)[:120]}"
+        return result
+    result.note = (
+        f"as of {today}: {run.reminders:,} reminders due, {run.created:,} notifications, "
+        f"{run.emailed:,} e-mails; rolled back after each run"
+    )
+    return result
+
+
 def cases(year, detail_id, deep_page, committee_deep_page, runs, export_runs) -> list[Case]:
     return [
         Case(
@@ -398,6 +431,15 @@ def cases(year, detail_id, deep_page, committee_deep_page, runs, export_runs) ->
             20_000,
             export_runs,
             kind="xlsx",
+        ),
+        Case(
+            "reminders",
+            "send_reminders (daily cron), a county",
+            "admin",
+            "manage.py send_reminders",
+            10_000,
+            export_runs,
+            "reminders",
         ),
         Case(
             "import",
@@ -552,6 +594,9 @@ def main(argv=None):
             result = measure_xlsx_in_child(case)
         elif case.kind == "import":
             result = measure_import(case, agency, year)
+        elif case.kind == "reminders":
+            # Three days before the year's end: the month, the quarter and the year all turn amber.
+            result = measure_reminders(case, datetime.date(year, 12, 28))
         else:
             result = measure_page(case, clients)
         print(

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum, Window
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -29,9 +30,23 @@ from activities.models import (
     PersonYearStat,
     RectificationItem,
 )
-from activities.norms import GAP, MET, NOT_DUE, active_norms, gap_message, norm_results, norm_tally
+from activities.norms import (
+    AMBER,
+    GAP,
+    MET,
+    NOT_DUE,
+    RED,
+    DueNorm,
+    active_norms,
+    due_order,
+    gap_message,
+    norm_results,
+    norm_tally,
+    norms_due,
+)
 from activities.records_selectors import count_points_below_threshold, planned_in_year
 from reports.models import Summary
+from reports.selectors import activities_in_year
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths, scope_q
 from studyportal.names import person_name_key, pinyin_key
@@ -42,8 +57,6 @@ MONTHS = list(range(1, 13))
 LOW_ATTENDANCE_RATE = Decimal("0.8")
 # The local rule's yearly minimum, used when the admin has switched the norm row off.
 CENTRAL_GROUP_DEFAULT_NORM = 12
-# How far ahead the home page warns about rectification deadlines.
-DUE_SOON_DAYS = 30
 REVIEW_QUEUE_LIMIT = 20
 HOME_LIST_LIMIT = 10
 # The dashboard lists this many records to complete and counts the rest.
@@ -386,6 +399,8 @@ class Dashboard:
     incomplete_count: int
     low_attendance: list[PersonAttendance]
     norm_results: list
+    norms_due: list[DueNorm]  # the current periods, whatever year is shown
+    activities_previous_year: int
     years: list[int]
 
     @property
@@ -473,6 +488,8 @@ def dashboard(
         incomplete_count=incomplete_count,
         low_attendance=low_attendance(organization=organization, year=year),
         norm_results=norm_results(organization=organization, year=year, through=today, norms=norms),
+        norms_due=norms_due(organization=organization, today=today, norms=norms),
+        activities_previous_year=activities_in_year(organization=organization, year=year - 1),
         years=stat_years(organization),
     )
 
@@ -505,6 +522,8 @@ class OverviewRow:
     stats: OverviewStats = field(default_factory=OverviewStats)
     norms_met: int = 0
     norms_due: int = 0
+    norms_amber: int = 0  # rules of the current period near their end and not met, now
+    norms_red: int = 0  # rules whose period has just ended unmet, now
     rectification: RectificationFigures = field(default_factory=RectificationFigures)
     summary_status: str = ""  # "", Summary.Status.DRAFT or FINAL
 
@@ -518,6 +537,8 @@ class OverviewRow:
             "activities": self.stats.activities,
             "central_group": self.stats.central_group_sessions,
             "norms": self.norm_rate,
+            "amber": self.norms_amber,
+            "red": self.norms_red,
             "attendance": self.stats.attendance_rate,
             "open": self.rectification.open,
             "overdue": self.rectification.overdue,
@@ -531,6 +552,8 @@ OVERVIEW_COLUMNS = (
     "activities",
     "central_group",
     "norms",
+    "amber",
+    "red",
     "attendance",
     "open",
     "overdue",
@@ -555,7 +578,8 @@ def overview(
 ) -> list[OverviewRow]:
     """One row per agency the user administers. Queries: the agencies, the monthly counts, the
     rectification counts, the summaries, the roots, and the norms engine's four per root (one root
-    for a committee admin): none grows with the number of agencies or records."""
+    for a committee admin), then for the rules due now the active rules and the engine's three per
+    root (six in the first days of January): none grows with the number of agencies or records."""
     today = today or timezone.localdate()
     agencies = list(
         orgs_visible_to(user, Role.ADMIN)
@@ -611,12 +635,20 @@ def overview(
         if summary["agency_id"] in rows:
             rows[summary["agency_id"]].summary_status = summary["status"]
 
-    for root in overview_roots(user):
+    roots = overview_roots(user)
+    for root in roots:
         for organization, met, due in norm_tally(organization=root, year=year, through=today):
             row = row_for_path(organization.path)
             if row is not None:
                 row.norms_met += met
                 row.norms_due += due
+    # Amber and red are about now, whatever year is shown.
+    for due in organizations_norms_due(roots, today=today):
+        row = row_for_path(due.organization.path)
+        if row is not None and due.colour == AMBER:
+            row.norms_amber += 1
+        elif row is not None and due.colour == RED:
+            row.norms_red += 1
 
     ordered = sorted(rows.values(), key=lambda row: pinyin_key(row.agency.name))
     if sort != "name" and sort in OVERVIEW_COLUMNS:
@@ -633,6 +665,27 @@ def overview(
 # The home page: what waits for each role
 
 
+def norms_due_organizations(user) -> list[Organization]:
+    """The topmost agencies and branches where the user is recorder or more (a committee's admin
+    follows the agencies on the overview instead), one query."""
+    paths = scope_paths(user, Role.RECORDER)
+    if not paths:
+        return []
+    return list(
+        Organization.objects.filter(path__in=paths, kind__in=DASHBOARD_KINDS, is_active=True).order_by("path")
+    )
+
+
+def organizations_norms_due(
+    organizations: list[Organization], *, today: datetime.date | None = None
+) -> list[DueNorm]:
+    """`norms_due` for each organization, most urgent first: the active rules (one query), then the
+    norms engine's two per organization (four in the first days of January)."""
+    norms = active_norms()
+    due = [d for org in organizations for d in norms_due(organization=org, today=today, norms=norms)]
+    return sorted(due, key=due_order)
+
+
 @dataclass
 class HomePanels:
     my_unfinished: list[Activity] | None = None  # staff: own drafts and returned records
@@ -640,6 +693,9 @@ class HomePanels:
     review_organization: Organization | None = None
     due_items: list[RectificationItem] | None = None  # secretary / owner: due soon or overdue
     due_count: int = 0
+    due_days: int = 0  # how far ahead a deadline counts as near
+    norms_due: list[DueNorm] | None = None  # recorder / secretary: rules of the current period not met
+    norms_due_count: int = 0
     incomplete: list[Activity] | None = None  # recorder: records that lack something
     incomplete_organization: Organization | None = None
     years: tuple[int, ...] = ()
@@ -648,7 +704,13 @@ class HomePanels:
     def any(self) -> bool:
         return any(
             value is not None
-            for value in (self.my_unfinished, self.awaiting_review, self.due_items, self.incomplete)
+            for value in (
+                self.my_unfinished,
+                self.awaiting_review,
+                self.due_items,
+                self.norms_due,
+                self.incomplete,
+            )
         )
 
 
@@ -683,21 +745,23 @@ def home_panels(user, *, today: datetime.date | None = None) -> HomePanels:
     due_q = Q(owner=user)
     if scope_paths(user, Role.SECRETARY):
         due_q |= scope_q(user, "agency", Role.SECRETARY)
-    due = RectificationItem.objects.filter(
-        due_q,
-        scope_q(user, "agency"),
-        deleted_at__isnull=True,
-        status__in=RectificationItem.OPEN_STATUSES,
-        deadline__isnull=False,
-        deadline__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+    due = RectificationItem.objects.deadline_near_or_past(today).filter(
+        due_q, scope_q(user, "agency"), deleted_at__isnull=True
     )
     # A committee oversees hundreds of items: the panel shows the most pressing and counts the rest.
     panels.due_count = due.count()
+    panels.due_days = settings.RECTIFICATION_WARNING_DAYS
     panels.due_items = list(
         due.select_related("agency", "owner").order_by("deadline", "id")[:HOME_LIST_LIMIT]
     )
     for item in panels.due_items:
-        item.overdue = item.deadline < today
+        item.overdue = item.is_overdue(today)
+
+    organizations = norms_due_organizations(user) if scope_paths(user, Role.RECORDER) else []
+    if organizations:
+        due_norms = organizations_norms_due(organizations, today=today)
+        panels.norms_due_count = len(due_norms)
+        panels.norms_due = due_norms[:HOME_LIST_LIMIT]
 
     agency = user.agency
     if (

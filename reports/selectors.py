@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Sum
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from activities.models import (
     KIND_GROUP,
@@ -62,6 +63,14 @@ class SummaryData:
     publicity_counts: dict[str, int] = field(default_factory=dict)
     # the missed periods summed up per organization and rule (each keeps the rule and periods it counts)
     norm_gaps: list[GapSummary] = field(default_factory=list)
+    activities_previous_year: int = 0  # approved activities of the year before (0: none recorded)
+
+    @property
+    def year_on_year(self) -> str:
+        """ "全年开展学习活动124次，较上年增加16次", or "" when the year before has no records."""
+        return year_on_year_sentence(
+            activities=sum(self.kind_counts.values()), previous=self.activities_previous_year
+        )
 
     def count(self, *kinds) -> int:
         return sum(self.kind_counts.get(kind, 0) for kind in kinds)
@@ -153,4 +162,43 @@ def summary_data(*, agency: Organization, year: int) -> SummaryData:
     }
 
     data.norm_gaps = _norm_gaps(organization=agency, year=year)
+    data.activities_previous_year = activities_in_year(organization=agency, year=year - 1)
     return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Year on year
+
+
+def activities_in_year(*, organization: Organization, year: int) -> int:
+    """Approved activities of the organization's subtree in the year, from the monthly counts (one query)."""
+    return (
+        ActivityMonthStat.objects.filter(
+            organization__path__startswith=organization.path, year=year
+        ).aggregate(n=Sum("activities"))["n"]
+        or 0
+    )
+
+
+def year_on_year_change(*, activities: int, previous: int) -> str:
+    """ "较上年增加16次", "较上年减少3次", "与上年持平"; "" when the year before has no records."""
+    if not previous:
+        return ""
+    difference = activities - previous
+    if difference > 0:
+        return gettext("%(n)d more than the year before") % {"n": difference}
+    if difference < 0:
+        return gettext("%(n)d fewer than the year before") % {"n": -difference}
+    return gettext("as many as the year before")
+
+
+def year_on_year_sentence(*, activities: int, previous: int) -> str:
+    """ "全年开展学习活动124次，较上年增加16次" for the summary's opening; "" without a year before."""
+    change = year_on_year_change(activities=activities, previous=previous)
+    if not change:
+        return ""
+    return ngettext(
+        "%(n)d study activity in the year, %(change)s",
+        "%(n)d study activities in the year, %(change)s",
+        activities,
+    ) % {"n": activities, "change": change}

@@ -11,10 +11,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from activities.filters import CENTRAL_GROUP
 from activities.models import Activity, Group, Kind, RectificationItem
+from activities.norms import norm_warning_days
 from activities.selectors import get_activity_for_user
 from activities.services import APPROVE, RETURN, ActivityError, activity_review
 from reports.models import SUMMARY_STATES
+from reports.selectors import year_on_year_change
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import PAGE_ROLES, has_role, orgs_visible_to
 from studyportal.spreadsheet import Column, Sheet, xlsx_download
@@ -150,17 +153,30 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
     def rectification(**params):
         return _with_query(rectification_path, year=year, **params)
 
+    # The same records as the dashboard's list: approved, of the year, lacking something.
+    incomplete_url = activities(completeness="incomplete")
     group_labels = dict(Group.choices)
     status_labels = dict(RectificationItem.Status.choices)
     rect = data.rectification
-    figures = [
-        {
-            "id": "activities",
-            "label": _("Approved activities"),
-            "value": stats.activities,
-            "url": activities(),
-        },
-    ]
+    activities_figure = {
+        "id": "activities",
+        "label": _("Approved activities"),
+        "value": stats.activities,
+        "url": activities(),
+    }
+    if data.activities_previous_year:
+        # Year on year, from the same count rows; nothing is said when the year before has no records.
+        activities_figure["note"] = year_on_year_change(
+            activities=stats.activities, previous=data.activities_previous_year
+        )
+        activities_figure["parts"] = [
+            {
+                "label": _("Year %(year)d") % {"year": year - 1},
+                "value": data.activities_previous_year,
+                "url": activities(year=year - 1),
+            }
+        ]
+    figures = [activities_figure]
     for group in selectors.GROUPS:
         planned = data.planned.get(group, 0)
         figures.append(
@@ -178,6 +194,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
             "id": "central-group",
             "label": _("Central group sessions"),
             "value": stats.central_group_sessions,
+            "url": activities(group=CENTRAL_GROUP),
             "note": _("norm: %(n)d a year") % {"n": data.central_group_norm},
             "alert": stats.central_group_sessions < data.central_group_norm,
             "parts": [
@@ -189,6 +206,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
             "id": "leader-lectures",
             "label": _("Lectures given by leaders"),
             "value": stats.leader_lectures,
+            "url": activities(leader="1"),
             "parts": [
                 {"label": Kind(kind).label, "value": stats.by_kind.get(kind, 0), "url": activities(kind=kind)}
                 for kind in (Kind.PARTY_LECTURE, Kind.GUEST_LECTURE)
@@ -262,7 +280,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
             "id": "incomplete",
             "label": _("Records to complete"),
             "value": data.incomplete_count,
-            "url": "#incomplete",
+            "url": incomplete_url,
             "alert": bool(data.incomplete_count),
         },
         {
@@ -315,14 +333,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
         "plan_rows": plan_rows,
         "low_attendance_rows": low_attendance_rows,
         "queue_url": _with_query(activities_path, organization=org.pk, status=Activity.Status.SUBMITTED),
-        # The same records as the dashboard's list: approved, of the year, lacking something.
-        "incomplete_url": _with_query(
-            activities_path,
-            organization=org.pk,
-            year=year,
-            status=Activity.Status.APPROVED,
-            completeness="incomplete",
-        ),
+        "incomplete_url": incomplete_url,
         "norms_url": _url("tracking:norms", org=org.code, year=year),
         "plans_url": _url("tracking:plans", org=agency.code, year=year),
     }
@@ -398,6 +409,8 @@ OVERVIEW_HEADINGS = {
     "activities": lambda: _("Activities"),
     "central_group": lambda: _("Central group sessions"),
     "norms": lambda: _("Norms met (periods due)"),
+    "amber": lambda: _("Norms due soon now"),
+    "red": lambda: _("Norms just missed"),
     "attendance": lambda: _("Attendance rate"),
     "open": lambda: _("Open rectification"),
     "overdue": lambda: _("Overdue rectification"),
@@ -434,6 +447,8 @@ def overview(request):
             "central_group": row.stats.central_group_sessions,
             "norms": f"{row.norms_met}/{row.norms_due}" if row.norms_due else "",
             "norms_behind": row.norms_met < row.norms_due,
+            "amber": row.norms_amber,
+            "red": row.norms_red,
             "attendance": selectors.percent(row.stats.attendance_rate),
             "open": row.rectification.open,
             "overdue": row.rectification.overdue,
@@ -456,6 +471,7 @@ def overview(request):
             # The committee's own ledger of every agency's records (with background exports on,
             # the link leads to the page that prepares it).
             "ledger_org": _committee_of(request.user),
+            "warning_days": norm_warning_days(),
         },
     )
 
@@ -481,6 +497,8 @@ def overview_xlsx(request):
         Column(_("Central group sessions"), 14),
         Column(_("Norm periods met"), 14),
         Column(_("Norm periods due"), 14),
+        Column(_("Norms due soon now"), 14),
+        Column(_("Norms just missed"), 14),
         Column(_("Attendance rate"), 14, "0.0%"),
         Column(_("Open rectification"), 14),
         Column(_("Overdue rectification"), 14),
@@ -493,6 +511,8 @@ def overview_xlsx(request):
             row.stats.central_group_sessions,
             row.norms_met,
             row.norms_due,
+            row.norms_amber,
+            row.norms_red,
             None if row.stats.attendance_rate is None else round(float(row.stats.attendance_rate), 4),
             row.rectification.open,
             row.rectification.overdue,

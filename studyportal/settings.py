@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "studyportal.audit",
     "activities",
     "reports",
+    "studyportal.notifications",
 ]
 
 MIDDLEWARE = [
@@ -296,3 +297,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Reminders (docs/reminders.md). A rule not yet met turns amber this many days before its period ends
+# (and a missed one stays red as long after); rectification items are "due soon" this many days ahead.
+NORM_WARNING_DAYS = int(os.environ.get("NORM_WARNING_DAYS", 7))
+RECTIFICATION_WARNING_DAYS = int(os.environ.get("RECTIFICATION_WARNING_DAYS", 30))
+
+# E-mail for reminders: printed on the console unless an SMTP server is given.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 30))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# The portal's address as users reach it, for the links in e-mails (e.g. https://xxjg.example.gov.cn).
+PORTAL_URL = os.environ.get("PORTAL_URL", "").rstrip("/")

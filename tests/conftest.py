@@ -99,3 +99,20 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def today_is(monkeypatch):
+    """`today_is(date)` freezes the portal's today (timezone.localdate without an argument)."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+
+    def freeze(date):
+        def localdate(value=None, timezone=None):
+            return date if value is None else real(value, timezone)
+
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+        return date
+
+    return freeze

@@ -9,6 +9,21 @@ from simple_history.models import HistoricalRecords
 from studyportal.accounts.models import Organization
 
 
+def deadline_horizon(today: datetime.date) -> datetime.date:
+    """The last deadline that counts as near (setting RECTIFICATION_WARNING_DAYS, default 30)."""
+    return today + datetime.timedelta(days=settings.RECTIFICATION_WARNING_DAYS)
+
+
+class RectificationItemQuerySet(models.QuerySet):
+    def deadline_near_or_past(self, today: datetime.date):
+        """Open items whose deadline is near (`is_deadline_near`) or past (`is_overdue`)."""
+        return self.filter(
+            status__in=RectificationItem.OPEN_STATUSES,
+            deadline__isnull=False,
+            deadline__lte=deadline_horizon(today),
+        )
+
+
 class RectificationItem(models.Model):
     """A problem the agency must fix (整改事项); open ones become the summary's shortcomings."""
 
@@ -85,6 +100,8 @@ class RectificationItem(models.Model):
 
     history = HistoricalRecords()
 
+    objects = RectificationItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("rectification item")
         verbose_name_plural = _("rectification items")
@@ -100,6 +117,13 @@ class RectificationItem(models.Model):
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.is_open and self.deadline is not None and self.deadline < today
+
+    def is_deadline_near(self, today: datetime.date | None = None) -> bool:
+        """Open, not yet overdue, and due within RECTIFICATION_WARNING_DAYS."""
+        today = today or timezone.localdate()
+        return (
+            self.is_open and self.deadline is not None and today <= self.deadline <= deadline_horizon(today)
+        )
 
 
 class RectificationProgress(models.Model):

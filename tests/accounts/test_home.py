@@ -115,15 +115,19 @@ def test_someone_without_a_role_sees_no_panels(client_for, agency):
 
 # The session and the user (2), the role badges (1), the roles for scoping (1); own unfinished
 # records (1); the review count (1); the user's agency (1) and branch (1) shown on the page;
-# rectification due: count and first rows (2); the incomplete records (1).
-HOME_QUERIES = 11
+# rectification due: count and first rows (2); the norms due: the organizations, the active rules,
+# and the norms engine's branches and counts (4; 2 more in the first days of January); the
+# incomplete records (1).
+HOME_QUERIES = 15
 
 
 @pytest.mark.parametrize("n", [1, 12])
 def test_the_home_page_runs_the_same_queries_whatever_the_number_of_records(
-    client_for, secretary, agency, branch, staff, django_assert_num_queries, n
+    client_for, secretary, agency, branch, staff, django_assert_num_queries, n, today_is
 ):
     from studyportal.accounts.models import Role, RoleAssignment
+
+    today_is(datetime.date(2026, 5, 20))
 
     RoleAssignment.objects.create(user=secretary, organization=agency, role=Role.RECORDER)
     for i in range(n):
@@ -135,3 +139,35 @@ def test_the_home_page_runs_the_same_queries_whatever_the_number_of_records(
         response = client.get("/")
     html = response.content.decode()
     assert panel_count(html, "review") == n and panel_count(html, "rectification") == n
+
+
+def test_secretary_and_recorder_see_the_rules_due_this_period_with_their_colour(
+    client_for, secretary, recorder, staff, branch, committee_admin, today_is
+):
+    """On 25 March the branch has held no committee meeting: amber, 7 days left; the quarter's
+    assembly is amber too; April's rules are not listed yet."""
+    today_is(datetime.date(2026, 3, 25))
+    ActivityFactory(
+        organization=branch, kind=Kind.THEME_PARTY_DAY, date=datetime.date(2026, 3, 3), recorded_by=staff
+    )
+    from activities.stats import stats_rebuild
+
+    stats_rebuild(year=2026)
+    for user in (secretary, recorder):
+        due = panel(home(client_for, user), "norms-due")
+        assert due is not None
+        items = re.findall(r'<li class="mb-1 norm-due norm-due-(\w+)".*?</li>', due, re.S)
+        assert "amber" in items and "red" not in items
+        assert "支部委员会会议" in due and "还剩7天" in due and "2026年3月" in due
+        assert "主题党日" not in due  # held this month
+        assert "4月" not in due
+    assert panel(home(client_for, staff), "norms-due") is None
+    assert panel(home(client_for, committee_admin), "norms-due") is None
+
+
+def test_a_missed_month_is_red_on_the_first_days_of_the_next(client_for, secretary, branch, today_is):
+    today_is(datetime.date(2026, 4, 2))
+    due = panel(home(client_for, secretary), "norms-due")
+    missed = re.findall(r'norm-due-red".*?</li>', due, re.S)
+    assert missed and all("3月" in item or "第一季度" in item for item in missed)
+    assert "已错过" in due

@@ -144,14 +144,16 @@ def _more_agencies(committee, staff, n):
 
 # The session and the user (2), the roles (1); the agencies (1), the monthly counts (1),
 # rectification (1), summaries (1), the roots (1); the norms engine per root: rules, agencies,
-# branches, counts (4).
-OVERVIEW_QUERIES = 13
+# branches, counts (4); the rules due now: the active rules (1) and the norms engine per root:
+# agencies, branches, counts (3; 3 more in the first days of January).
+OVERVIEW_QUERIES = 17
 
 
 @pytest.mark.parametrize("n", [1, 15])
 def test_the_overview_runs_the_same_queries_whatever_the_number_of_agencies(
-    client_for, committee_admin, committee, staff, django_assert_num_queries, n
+    client_for, committee_admin, committee, staff, django_assert_num_queries, n, today_is
 ):
+    today_is(datetime.date(2026, 5, 20))
     _more_agencies(committee, staff, n)
     client = client_for(committee_admin)
     with django_assert_num_queries(OVERVIEW_QUERIES):
@@ -179,3 +181,27 @@ def test_the_committee_finds_the_ledger_of_every_agency_on_the_overview(
 def test_an_agency_admin_has_no_committee_ledger_link(client_for, admin_user, two_agencies):
     html = client_for(admin_user).get(URL, {"year": YEAR}).content.decode()
     assert 'id="committee-ledger"' not in html
+
+
+def test_each_agency_shows_how_many_rules_are_amber_and_red_now(
+    client_for, committee_admin, agency, branch, other_agency, other_branch, staff, today_is
+):
+    """On 2 April the first quarter has just ended: the branch held its assembly then, the other
+    branch did not (red); neither has held April's monthly meetings yet (green, not counted)."""
+    from activities.models import Norm
+
+    today_is(datetime.date(2026, 4, 2))
+    Norm.objects.update(is_active=False)
+    Norm.objects.create(kind=Kind.BRANCH_ASSEMBLY, scope="branch", period="quarter", minimum=1, source="t")
+    Norm.objects.create(kind=Kind.BRANCH_COMMITTEE, scope="branch", period="month", minimum=1, source="t")
+    for month in (1, 2, 3):
+        ActivityFactory(organization=branch, kind=Kind.BRANCH_COMMITTEE, date=datetime.date(2026, month, 5))
+    ActivityFactory(organization=branch, kind=Kind.BRANCH_ASSEMBLY, date=datetime.date(2026, 3, 5))
+    table = rows(client_for(committee_admin).get(URL, {"year": 2026}).content.decode())
+    assert (table[agency.code]["amber"], table[agency.code]["red"]) == ("0", "0")
+    # The other branch missed the quarter's assembly and March's committee meeting.
+    assert (table[other_agency.code]["amber"], table[other_agency.code]["red"]) == ("0", "2")
+    today_is(datetime.date(2026, 4, 28))
+    table = rows(client_for(committee_admin).get(URL, {"year": 2026}).content.decode())
+    assert table[agency.code]["amber"] == "1" and table[agency.code]["red"] == "0"  # April's meeting
+    assert table[other_agency.code]["amber"] == "1" and table[other_agency.code]["red"] == "0"

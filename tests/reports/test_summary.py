@@ -259,8 +259,9 @@ def test_the_summary_reads_a_fixed_number_of_queries_whatever_the_size_of_the_ye
     agency.low_points_threshold = 8000  # without one, the study points are not read at all
     agency.save()
     # kinds with their attendance (one read of the monthly counts), named rows, material links, plan
-    # title, next year's items, open items, study points, placements
-    with django_assert_num_queries(8):
+    # title, next year's items, open items, study points, placements, the year before's total (year on
+    # year)
+    with django_assert_num_queries(9):
         build_summary(agency=agency, year=2022)
 
 
