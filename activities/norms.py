@@ -588,6 +588,8 @@ def gap_summaries(results: list[NormResult], *, agency: Organization | None = No
             }
             summaries.append(GapSummary(norm, organization, short, message.lstrip(": ："), norm_label(norm)))
     return summaries
+
+
 # ---------------------------------------------------------------------------------------------
 # The current period: what is due before it is missed
 

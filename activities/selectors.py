@@ -17,6 +17,7 @@ from simple_history.models import ModelChange
 from studyportal.accounts.models import Organization, Role, User
 from studyportal.accounts.scoping import orgs_visible_to, scope_q, sees_whole_tree
 from studyportal.choices import label_of
+from studyportal.names import person_name_key
 
 from .completeness import completeness_annotations, missing_items
 from .models import Activity, Attachment, Attendance, StudyMaterial
@@ -150,6 +151,37 @@ def people_for_picker(organization: Organization):
         .select_related("branch")
         .order_by("branch__path", "-is_leader", "id")
     )
+
+
+def sign_in_roster(activity: Activity) -> dict:
+    """Who has and has not signed in, for the live sign-in page: the members expected (the branch's
+    for a branch's activity, else the agency's active people) and anyone else already on the list,
+    in pinyin order, with the counts. Two queries, whatever the size of the agency."""
+    organization = activity.organization
+    if organization.kind == Organization.Kind.BRANCH:
+        expected = User.objects.filter(branch=organization, is_active=True)
+    else:
+        expected = people_for_picker(organization)
+    rows = {
+        row.person_id: row for row in Attendance.objects.filter(activity=activity).select_related("person")
+    }
+    people = {person.pk: person for person in expected.only("id", "real_name", "username", "branch")}
+    people.update({person_id: row.person for person_id, row in rows.items()})
+    entries = sorted(
+        ({"person": person, "row": rows.get(pk)} for pk, person in people.items()),
+        key=lambda entry: person_name_key(entry["person"].real_name or entry["person"].username),
+    )
+    counts = dict.fromkeys(Attendance.Status.values, 0)
+    for row in rows.values():
+        counts[row.status] += 1
+    return {
+        "entries": entries,
+        "total": len(entries),
+        "present": counts[Attendance.Status.PRESENT],
+        "leave": counts[Attendance.Status.LEAVE],
+        "absent": counts[Attendance.Status.ABSENT],
+        "waiting": len(entries) - len(rows),
+    }
 
 
 def recordable_organizations(user):

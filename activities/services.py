@@ -6,6 +6,7 @@ counts exact by making the change inside `with stats_kept(pk):` (activities/stat
 """
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -78,6 +79,20 @@ def can_review(user, activity: Activity) -> bool:
 
 def can_show_qr(user, activity: Activity) -> bool:
     return has_role(user, activity.organization, Role.RECORDER) or activity.recorded_by_id == user.pk
+
+
+# The day of an activity is a day in the county's time, whatever the server's zone.
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def sign_in_closes_at(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=LOCAL_ZONE)
+
+
+def sign_in_open(activity: Activity, now: datetime.datetime | None = None) -> bool:
+    """Whether sign-in codes may be shown and accepted now: until the end of the activity's day (no
+    code is offered after it, on the record's page or on the screen)."""
+    return (now or timezone.now()) < sign_in_closes_at(activity.date)
 
 
 # --- materials -------------------------------------------------------------------------------
@@ -359,16 +374,33 @@ def attachment_add(*, activity: Activity, by, file, kind: str = Attachment.Kind.
     )
 
 
-@transaction.atomic
-def activity_sign_in(*, activity: Activity, person) -> Attendance:
-    """Mark the person present (QR sign-in); repeating it changes nothing but the first time."""
+def _attendance_write(activity: Activity, person, *, status: str, signed_in: bool) -> Attendance:
+    """One person's attendance, with the count rows kept exact around it (one place for the QR
+    sign-in and the recorder's marks on the live sign-in page)."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _check_people(_agency_of(activity.organization), [person])
     with stats_kept(activity.pk):
         row, _created = Attendance.objects.get_or_create(activity=activity, person=person)
-        row.status = Attendance.Status.PRESENT
-        row.signed_in_at = row.signed_in_at or timezone.now()
+        row.status = status
+        if signed_in:
+            row.signed_in_at = row.signed_in_at or timezone.now()
         row.save(update_fields=["status", "signed_in_at"])
         # The record changed: an edit form opened before the sign-in must be refused as stale.
         Activity.objects.filter(pk=activity.pk).update(updated_at=timezone.now())
     return row
+
+
+@transaction.atomic
+def activity_sign_in(*, activity: Activity, person) -> Attendance:
+    """Mark the person present (QR sign-in); repeating it changes nothing but the first time."""
+    return _attendance_write(activity, person, status=Attendance.Status.PRESENT, signed_in=True)
+
+
+@transaction.atomic
+def attendance_mark(*, activity: Activity, person, status: str, by) -> Attendance:
+    """The recorder marks someone present, on leave or absent from the live sign-in page."""
+    if not can_edit(by, activity):
+        raise PermissionDenied
+    if status not in Attendance.Status.values:
+        raise ActivityError(_("Unknown attendance status."))
+    return _attendance_write(activity, person, status=status, signed_in=False)

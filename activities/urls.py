@@ -18,6 +18,8 @@ urlpatterns = [
     path("<int:pk>/delete/", activity.activity_delete, name="delete"),
     path("<int:pk>/attachments/", activity.attachment_add, name="attachment_add"),
     path("<int:pk>/qr/", sign_in.activity_qr, name="qr"),
+    path("<int:pk>/qr/code/", sign_in.activity_qr_code, name="qr_code"),
+    path("<int:pk>/qr/roster/", sign_in.activity_roster, name="roster"),
     path("<int:pk>/sign-in/<str:token>/", sign_in.activity_sign_in, name="sign_in"),
     path("attachments/<int:pk>/", activity.attachment_download, name="attachment_download"),
 ]

@@ -1,5 +1,7 @@
 """The summary as a document: what every export format writes, so all formats carry the same content.
 
+The year's archive (reports/archive.py) writes its index and record sheets the same way, with tables.
+
 The summary builder (reports/summary.py) produces a `Document`; the exporters (reports/exporters/)
 lay it out as Word, Markdown, HTML or the print view.
 """
@@ -14,10 +16,22 @@ class Paragraph:
     style: str = "body"
 
 
+@dataclass(frozen=True)
+class Table:
+    """A grid of plain text (the archive's index and record sheets); the first row is the header
+    when `header` is set, else every row is a label in the first cell and its value in the second."""
+
+    rows: list[list[str]]
+    header: list[str] | None = None
+    # Relative column widths; equal when empty.
+    widths: tuple[int, ...] = ()
+
+
 @dataclass
 class Document:
     title: str
-    paragraphs: list[Paragraph] = field(default_factory=list)
+    # Paragraphs and tables in reading order.
+    paragraphs: list[Paragraph | Table] = field(default_factory=list)
     # Shown under the title in the print view and the Word file (agency and date), may be empty.
     signature: str = ""
     date_line: str = ""

@@ -112,6 +112,7 @@ class ExportJob(models.Model):
 
     class Kind(models.TextChoices):
         LEDGER = "ledger", _("Excel ledgers")
+        ARCHIVE = "archive", _("Study archive")
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")

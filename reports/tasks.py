@@ -42,27 +42,27 @@ def may_export_ledger(user, organization) -> bool:
     )
 
 
-def export_job_start(*, user, organization, year: int) -> ExportJob:
-    """The user's unfinished export of the same ledger if there is one, else a new one, queued.
-
-    A second click while a county's ledger is being written does not start a second one.
+def export_job_start(*, user, organization, year: int, kind: str = ExportJob.Kind.LEDGER) -> ExportJob:
+    """The user's unfinished export of the same ledger (or archive) if there is one, else a new one,
+    queued. A second click while a county's ledger is being written does not start a second one.
     """
     with transaction.atomic():
         pending = ExportJob.objects.filter(
             user=user,
             organization=organization,
             year=year,
-            kind=ExportJob.Kind.LEDGER,
+            kind=kind,
             status__in=[ExportJob.Status.WAITING, ExportJob.Status.RUNNING],
             created_at__gte=timezone.now() - STALE_AFTER,
         ).first()
         if pending is not None:
             return pending
-        job = ExportJob.objects.create(user=user, organization=organization, year=year)
+        job = ExportJob.objects.create(user=user, organization=organization, year=year, kind=kind)
     # Queued once the row is committed, so that a worker finds it; and outside any transaction, so
     # that the immediate backend, which writes the workbook right here, holds no lock meanwhile.
+    task = export_archive if kind == ExportJob.Kind.ARCHIVE else export_ledger
     try:
-        result = export_ledger.using(queue_name=EXPORTS_QUEUE).enqueue(str(job.pk))
+        result = task.using(queue_name=EXPORTS_QUEUE).enqueue(str(job.pk))
     except Exception as error:
         logger.exception("Export %s could not be queued", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
@@ -75,10 +75,8 @@ def export_job_start(*, user, organization, year: int) -> ExportJob:
     return job
 
 
-# Declared on the default queue and sent to "exports" by `using()`: a module-level task is checked
-# against the configured queues when it is declared, and this module is imported with tasks off too.
-@task()
-def export_ledger(job_id: str) -> None:
+def _run(job_id: str, *, suffix: str, write) -> None:
+    """Run the job once: re-check the person's scope, `write(job, stream)` to a temporary file, store it."""
     job = ExportJob.objects.select_related("user", "organization").get(pk=job_id)
     if job.status != ExportJob.Status.WAITING:
         return  # already run (a task may be delivered twice)
@@ -89,11 +87,11 @@ def export_ledger(job_id: str) -> None:
         if not job.user.is_active or not may_export_ledger(job.user, job.organization):
             raise PermissionDenied(f"{job.user} may no longer export the ledgers of {job.organization}")
         # Written to a temporary file, then copied to the default storage (S3 in production) in
-        # chunks, so the workbook never sits in memory.
-        with tempfile.TemporaryFile(suffix=".xlsx") as stream:
-            ledger_workbook(organizations=job.organization.subtree(), year=job.year, stream=stream)
+        # chunks, so the file never sits in memory.
+        with tempfile.TemporaryFile(suffix=suffix) as stream:
+            write(job, stream)
             stream.seek(0)
-            job.file.save(f"ledgers-{job.year}.xlsx", File(stream), save=False)
+            job.file.save(f"{job.kind}-{job.year}{suffix}", File(stream), save=False)
     except Exception as error:
         job.status = ExportJob.Status.FAILED
         job.error = f"{type(error).__name__}: {error}"[:2000]
@@ -103,6 +101,31 @@ def export_ledger(job_id: str) -> None:
     job.status = ExportJob.Status.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "file", "finished_at"])
+
+
+# Declared on the default queue and sent to "exports" by `using()`: a module-level task is checked
+# against the configured queues when it is declared, and this module is imported with tasks off too.
+@task()
+def export_ledger(job_id: str) -> None:
+    _run(
+        job_id,
+        suffix=".xlsx",
+        write=lambda job, stream: ledger_workbook(
+            organizations=job.organization.subtree(), year=job.year, stream=stream
+        ),
+    )
+
+
+@task()
+def export_archive(job_id: str) -> None:
+    """The year's study archive (reports/archive.py), the same zip as the direct download."""
+    from reports.archive import write_archive
+
+    _run(
+        job_id,
+        suffix=".zip",
+        write=lambda job, stream: write_archive(organization=job.organization, year=job.year, stream=stream),
+    )
 
 
 def export_jobs_prune(*, older_than: datetime.timedelta) -> int:

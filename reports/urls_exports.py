@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:year>/export.md", views.markdown, name="markdown"),
     path("<int:year>/export.html", views.html, name="html"),
     path("<int:year>/print/", views.print_view, name="print"),
+    path("<int:year>/archive/", views.archive_page, name="archive"),
+    path("<int:year>/archive.zip", views.archive_zip, name="archive_zip"),
     # Background exports (TASKS_BACKEND set): the status of one, and its file once written.
     path("exports/<uuid:pk>/", views.job_status, name="job"),
     path("exports/<uuid:pk>/download/", views.job_download, name="job_download"),

@@ -139,6 +139,8 @@ def summary(request, year):
         "sections": [_section_context(request, agency, year, section, stored) for section in sections],
         "can_edit": can_edit,
         "can_reopen": is_final and has_role(request.user, agency, Role.ADMIN),
+        # The archive names people, as the ledger does: the secretary's or administrator's.
+        "can_export_archive": has_role(request.user, agency, Role.SECRETARY),
         "changed_count": sum(1 for section in sections if section.changed),
         "achievements_key": services.ACHIEVEMENT_KEYS[0],
         "achievements_heading": ACHIEVEMENTS_HEADING,

@@ -4,8 +4,12 @@
 Another agency's code is a 404 (its existence is not revealed); the Excel ledger, which names
 people, is for the secretary or administrator of the scope, so staff get 403.
 
-With TASKS_BACKEND set, the ledger is built in the background instead (reports/tasks.py): POST starts
-it, the status page follows it and offers the file, which only the person who asked may see.
+The year's study archive (a zip, reports/archive.py) is offered the same way, for an agency or a
+branch, with its index as a printable page.
+
+With TASKS_BACKEND set, the ledger and the archive are built in the background instead
+(reports/tasks.py): POST starts it, the status page follows it and offers the file, which only the
+person who asked may see.
 """
 
 import tempfile
@@ -29,6 +33,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from reports import services
+from reports.archive import (
+    archive_entries,
+    archive_organization_kinds,
+    archive_title,
+    index_document,
+    write_archive,
+)
 from reports.exporters.docx import document_to_docx
 from reports.exporters.html import document_to_html
 from reports.exporters.markdown import document_to_markdown
@@ -41,6 +52,7 @@ from studyportal.downloads import as_download
 from studyportal.spreadsheet import XLSX_CONTENT_TYPE
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ZIP_TYPE = "application/zip"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 RECENT_JOBS = 5
 FAILED_MESSAGE = gettext_lazy(
@@ -166,20 +178,25 @@ def xlsx(request, year: int):
     )
 
 
-def _ledger_in_background(request, organization, year: int) -> HttpResponse:
-    """POST queues the export: a browser is sent on to the status page (303, so that reloading it
-    does not start another), a client asking for JSON gets 202 with the status URL as Location.
-    GET is the page that offers to start one and lists the person's recent ones."""
-    if request.method == "POST":
-        job = export_job_start(user=request.user, organization=organization, year=year)
-        status_url = reverse("exports:job", args=[job.pk])
-        if _wants_json(request):
-            response = JsonResponse(_job_json(job), status=202)
-            response["Location"] = status_url
-            return response
-        response = HttpResponseRedirect(status_url)
-        response.status_code = 303
+def _start_in_background(request, organization, year: int, kind: str) -> HttpResponse:
+    """Queues the export: a browser is sent on to the status page (303, so that reloading it does not
+    start another), a client asking for JSON gets 202 with the status URL as Location."""
+    job = export_job_start(user=request.user, organization=organization, year=year, kind=kind)
+    status_url = reverse("exports:job", args=[job.pk])
+    if _wants_json(request):
+        response = JsonResponse(_job_json(job), status=202)
+        response["Location"] = status_url
         return response
+    response = HttpResponseRedirect(status_url)
+    response.status_code = 303
+    return response
+
+
+def _ledger_in_background(request, organization, year: int) -> HttpResponse:
+    """POST queues the export (`_start_in_background`); GET is the page that offers to start one and
+    lists the person's recent ones."""
+    if request.method == "POST":
+        return _start_in_background(request, organization, year, ExportJob.Kind.LEDGER)
     recent = ExportJob.objects.filter(
         user=request.user, organization=organization, year=year, kind=ExportJob.Kind.LEDGER
     )[:RECENT_JOBS]
@@ -230,7 +247,8 @@ def job_status(request, pk):
     )
     context = {
         "job": job,
-        "filename": _ledger_filename(job.organization, job.year),
+        "filename": _job_filename(job),
+        **_job_urls(job),
         "failed_message": FAILED_MESSAGE,
         "kept_hours": int(KEEP_FOR.total_seconds() // 3600),
     }
@@ -247,6 +265,98 @@ def job_download(request, pk):
         handle = job.file.open("rb")
     except FileNotFoundError as missing:  # cleaned up meanwhile
         raise Http404 from missing
+    is_archive = job.kind == ExportJob.Kind.ARCHIVE
     return as_download(
-        FileResponse(handle, content_type=XLSX_CONTENT_TYPE), *_ledger_filename(job.organization, job.year)
+        FileResponse(handle, content_type=ZIP_TYPE if is_archive else XLSX_CONTENT_TYPE), *_job_filename(job)
     )
+
+
+def _job_urls(job: ExportJob) -> dict:
+    """Where the status page leads back to, and where "Try again" posts."""
+    if job.kind == ExportJob.Kind.ARCHIVE:
+        return {
+            "back_url": reverse("exports:archive", args=[job.year]),
+            "start_url": reverse("exports:archive_zip", args=[job.year]),
+        }
+    url = reverse("exports:xlsx", args=[job.year])
+    return {"back_url": url, "start_url": url}
+
+
+def _job_filename(job: ExportJob) -> tuple[str, str]:
+    if job.kind == ExportJob.Kind.ARCHIVE:
+        return _archive_filename(job.organization, job.year)
+    return _ledger_filename(job.organization, job.year)
+
+
+# --- the year's study archive (reports/archive.py) --------------------------------------------------
+
+
+def _archive_organization(request, year: int) -> Organization:
+    """An agency or branch the user sees (else 404) and is secretary or administrator of (else 403):
+    the archive names people, as the ledger does."""
+    organization = _organization(request, year, kinds=archive_organization_kinds())
+    if not has_role(request.user, organization, Role.SECRETARY):
+        raise PermissionDenied
+    return organization
+
+
+def _archive_filename(organization, year: int) -> tuple[str, str]:
+    """The zip's name and its ASCII fallback."""
+    return f"{archive_title(organization, year)}.zip", f"archive-{organization.code}-{year}.zip"
+
+
+@require_safe
+@login_required
+def archive_page(request, year: int):
+    """The archive's index as a printable page, with the download (or, with background exports, the
+    button that prepares it) and the archives of the agency's branches."""
+    organization = _archive_organization(request, year)
+    entries = archive_entries(organization=organization, year=year)
+    document = index_document(organization=organization, year=year, entries=entries, others=[])
+    branches = (
+        orgs_visible_to(request.user).filter(
+            parent=organization, kind=Organization.Kind.BRANCH, is_active=True
+        )
+        if organization.kind == Organization.Kind.AGENCY
+        else Organization.objects.none()
+    )
+    jobs = (
+        ExportJob.objects.filter(
+            user=request.user, organization=organization, year=year, kind=ExportJob.Kind.ARCHIVE
+        )[:RECENT_JOBS]
+        if background_exports_enabled()
+        else []
+    )
+    return render(
+        request,
+        "reports/archive.html",
+        {
+            "document": document,
+            "organization": organization,
+            "year": year,
+            "branches": branches,
+            "background": background_exports_enabled(),
+            "jobs": jobs,
+            "filename": _archive_filename(organization, year)[0],
+        },
+    )
+
+
+@_ledger_methods
+@login_required
+def archive_zip(request, year: int):
+    """The zip, written to a temporary file and streamed from there (memory stays bounded whatever the
+    number of attachments); with background exports, POST prepares it and GET leads to the page."""
+    organization = _archive_organization(request, year)
+    if background_exports_enabled():
+        if request.method == "POST":
+            return _start_in_background(request, organization, year, ExportJob.Kind.ARCHIVE)
+        return HttpResponseRedirect(f"{reverse('exports:archive', args=[year])}?org={organization.code}")
+    stream = tempfile.TemporaryFile(suffix=".zip")  # noqa: SIM115 - FileResponse closes it when sent
+    try:
+        write_archive(organization=organization, year=year, stream=stream)
+    except BaseException:
+        stream.close()
+        raise
+    stream.seek(0)
+    return as_download(FileResponse(stream, content_type=ZIP_TYPE), *_archive_filename(organization, year))

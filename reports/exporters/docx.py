@@ -10,11 +10,13 @@ user can restyle the whole file in Word or WPS. The fonts are named as those pro
 Chinese Windows; the font table gives each an alternative for machines that lack it.
 """
 
+import functools
 import io
 
 from docx import Document as WordDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
@@ -22,7 +24,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
-from reports.document import Document
+from reports.document import Document, Table
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
@@ -32,6 +34,7 @@ LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 BODY_SIZE = Pt(16)  # 3号
 TITLE_SIZE = Pt(22)  # 2号
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
+TABLE_TEXT_SIZE = Pt(10.5)  # 五号: a table of the archive holds more than a line of 3号 could
 # 225 mm / 22 lines would be 28.99 pt; the usual 28.95 pt keeps 22 lines safely inside the block.
 LINE_PITCH = Pt(28.95)
 INDENT = Pt(32)  # two characters of 3号
@@ -56,13 +59,25 @@ FONT_ALTERNATIVES = {
 STYLE_NAMES = {"heading1": "Heading 1", "heading2": "Heading 2", "heading3": "Heading 3", "body": "Normal"}
 
 
-def document_to_docx(document: Document) -> bytes:
+@functools.cache
+def _styled_template() -> bytes:
+    """An empty document with the page, styles, fonts and page numbers set, made once a process: the
+    archive writes a record sheet per activity, and styling each from scratch took most of the time."""
     word = WordDocument()
     section = word.sections[0]
     _lay_out_page(section)
     _set_defaults(word)
     _define_styles(word)
     _add_font_alternatives(word)
+    _add_page_numbers(word, section)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def document_to_docx(document: Document) -> bytes:
+    word = WordDocument(io.BytesIO(_styled_template()))
+    section = word.sections[0]
 
     word.core_properties.title = document.title
     word.core_properties.language = "zh-CN"
@@ -74,10 +89,12 @@ def document_to_docx(document: Document) -> bytes:
     for line in (document.signature, document.date_line):
         if line:
             word.add_paragraph(line, style="Subtitle")
-    for paragraph in document.paragraphs:
-        word.add_paragraph(paragraph.text, style=STYLE_NAMES.get(paragraph.style, "Normal"))
+    for block in document.paragraphs:
+        if isinstance(block, Table):
+            _add_table(word, block, section)
+        else:
+            word.add_paragraph(block.text, style=STYLE_NAMES.get(block.style, "Normal"))
 
-    _add_page_numbers(word, section)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
@@ -213,6 +230,17 @@ def _define_styles(word):
     _paragraph_style(word, "Heading 1", east_asia=HEITI, size=BODY_SIZE, outline=0)
     _paragraph_style(word, "Heading 2", east_asia=KAITI, size=BODY_SIZE, outline=1)
     _paragraph_style(word, "Heading 3", east_asia=FANGSONG, size=BODY_SIZE, outline=2)
+    for name, east_asia in (("Table Text", FANGSONG), ("Table Heading", HEITI)):
+        cell_style = _paragraph_style(
+            word,
+            name,
+            east_asia=east_asia,
+            size=TABLE_TEXT_SIZE,
+            alignment=WD_ALIGN_PARAGRAPH.LEFT,
+            indent=Pt(0),
+        )
+        cell_style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        _no_grid(cell_style)
     footer = _paragraph_style(word, "Footer", east_asia=SONGTI, size=PAGE_NUMBER_SIZE, indent=Pt(0))
     # Page numbers are 宋体 throughout, digits included (GB/T 9704 7.5: 4号半角宋体阿拉伯数字).
     _set_fonts(footer.font.element.get_or_add_rPr(), east_asia=SONGTI, latin=SONGTI)
@@ -225,6 +253,40 @@ def _define_styles(word):
     for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3"):
         for link in word.styles[name].element.findall(qn("w:link")):
             link.getparent().remove(link)
+
+
+def _add_table(word, table: Table, section):
+    """A bordered table across the text block; a header row repeats on every page and is in 黑体."""
+    rows = ([table.header] if table.header else []) + table.rows
+    columns = max(len(row) for row in rows)
+    widths = table.widths or (1,) * columns
+    text_width = section.page_width - section.left_margin - section.right_margin
+    cell_widths = [Emu(int(text_width * width / sum(widths))) for width in widths]
+    grid = word.add_table(rows=0, cols=columns)
+    grid.style = word.styles["Table Grid"]
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    # LibreOffice and WPS lay a table out by its grid columns, Word by the cells: both are set.
+    for column, width in zip(grid.columns, cell_widths, strict=False):
+        column.width = width
+    # Style ids set on the XML directly: python-docx looks a style object up among all styles on
+    # every assignment, which made a long index take seconds.
+    heading_id, text_id = word.styles["Table Heading"].style_id, word.styles["Table Text"].style_id
+    for index, values in enumerate(rows):
+        row = grid.add_row()
+        is_header = table.header is not None and index == 0
+        if is_header:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for cell, text, width in zip(row.cells, values, cell_widths, strict=False):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
+            paragraph._p.style = heading_id if is_header else text_id
+            for number, line in enumerate(str(text).split("\n")):
+                if number:
+                    paragraph.add_run().add_break()
+                paragraph.add_run(line)
+    # Word needs a paragraph after a table; an empty one also keeps two tables apart.
+    word.add_paragraph("", style="Table Text")
 
 
 def _no_grid(style):

@@ -28,15 +28,39 @@ def ledger_workbook(*, organizations, year: int, stream) -> None:
     write_xlsx(stream, _sheets(organizations, year))
 
 
+def register_workbook(*, organizations, year: int, stream, register: str) -> None:
+    """Write one register ("rectification", "points" or "publicity") alone, as the year's archive
+    holds it (reports/archive.py)."""
+    write_xlsx(stream, [_register_sheet(organizations, year, register)])
+
+
+REGISTERS = ("rectification", "points", "publicity")
+
+
+def register_title(register: str) -> str:
+    return {
+        "rectification": pgettext("ledger", "Rectification items"),
+        "points": pgettext("ledger", "Study points"),
+        "publicity": pgettext("ledger", "Publicity placements"),
+    }[register]
+
+
+def _register_sheet(organizations, year, register: str) -> Sheet:
+    if register == "rectification":
+        return _rectification_sheet(organizations, year)
+    columns, rows = {
+        "points": (_points_columns, _points_rows),
+        "publicity": (_publicity_columns, _publicity_rows),
+    }[register]
+    return Sheet(register_title(register), columns(), rows(organizations, year))
+
+
 def _sheets(organizations, year):
     # A generator: each sheet's rows are queried only when the sheet before it is written.
     for group in (Group.LEADING, Group.EXPERIENTIAL, Group.PRACTICE):
         yield Sheet(str(group.label), _activity_columns(group), _activity_rows(organizations, year, group))
-    yield _rectification_sheet(organizations, year)
-    yield Sheet(pgettext("ledger", "Study points"), _points_columns(), _points_rows(organizations, year))
-    yield Sheet(
-        pgettext("ledger", "Publicity placements"), _publicity_columns(), _publicity_rows(organizations, year)
-    )
+    for register in REGISTERS:
+        yield _register_sheet(organizations, year, register)
 
 
 # The msgids carry the context "ledger": the same English words elsewhere (Present, Status) are
@@ -202,7 +226,7 @@ def _rectification_sheet(organizations, year):
         .order_by("agency__path", "deadline", "id")
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    return rectification_sheet(items, title=pgettext("ledger", "Rectification items"))
+    return rectification_sheet(items, title=register_title("rectification"))
 
 
 def _points_columns():
