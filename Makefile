@@ -6,10 +6,15 @@ BIN := $(VENV)/bin
 # Two workers: the machines this runs on have two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format messages bench bench-load clean
+.PHONY: run test lint format messages bench bench-load bundle clean
+
+# A pyenv shim (python3.10) answers only for the versions pyenv has selected: failing that, take the
+# interpreter of that name from whichever installed version has it.
+PYTHON_EXE = $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null \
+	|| PYENV_VERSION="$$(pyenv whence $(PYTHON) 2>/dev/null | tail -n 1)" pyenv which $(PYTHON) 2>/dev/null)
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(or $(PYTHON_EXE),$(error $(PYTHON) not found: install it or give PYTHON=/path/to/python3.X)) -m venv $(VENV)
 
 # Reinstall only when the declared dependencies change.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
@@ -22,7 +27,14 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# `make test PYTHON=python3.10` on a checkout whose .venv another Python made would test that one:
+# give each Python its own VENV (VENV=.venv310).
 lint: $(VENV)/.installed
+ifeq ($(origin PYTHON),command line)
+	@want=$$($(PYTHON_EXE) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	have=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	[ "$$want" = "$$have" ] || { echo "$(VENV) holds Python $$have, not $(PYTHON) ($$want): add VENV=.venv$$(echo $$want | tr -d .)"; exit 1; }
+endif
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -50,5 +62,12 @@ bench-load: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m bench.load
 
+# Offline bundles for intranets (docs/install-offline.md): dist/studyportal-<version>-linux-<arch>.tar.gz
+# with the code, the collected static files, the compiled catalogues, install.sh and every runtime
+# dependency as wheels for Python 3.10-3.13. BUNDLE_ARGS="--platform x86_64" builds one.
+BUNDLE_ARGS ?=
+bundle: $(VENV)/.installed
+	$(BIN)/python scripts/bundle.py $(BUNDLE_ARGS)
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache build dist

@@ -78,13 +78,7 @@ class Command(BaseCommand):
         if media_root.exists():
             shutil.rmtree(media_root)
         media_root.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(folder / manifest["media_archive"], "r:gz") as archive:
-            for member in archive.getmembers():
-                if member.name == "media" or not member.name.startswith("media/"):
-                    continue
-                member.name = member.name[len("media/") :]
-                # The "data" filter refuses absolute paths, links out of the folder and device files.
-                archive.extract(member, media_root, filter="data")
+        extract_media(folder / manifest["media_archive"], media_root)
 
         counts = row_counts()
         differing = {
@@ -95,3 +89,25 @@ class Command(BaseCommand):
         if differing:
             raise CommandError(f"restored, but row counts differ from the backup's: {differing}")
         self.stdout.write(self.style.SUCCESS(f"Restored {folder} ({kind}, {sum(counts.values())} rows)."))
+
+
+def extract_media(archive_path, media_root):
+    """Unpacks the media archive's `media/` folder into media_root, refusing anything that could land
+    outside it: absolute paths, `..`, links out of the folder, device files."""
+    with tarfile.open(archive_path, "r:gz") as archive:
+        for member in archive.getmembers():
+            if member.name == "media" or not member.name.startswith("media/"):
+                continue
+            member.name = member.name[len("media/") :]
+            if hasattr(tarfile, "data_filter"):
+                try:
+                    archive.extract(member, media_root, filter="data")
+                except tarfile.FilterError as error:
+                    raise CommandError(f"refused in the media archive: {error}") from error
+                continue
+            # Python before 3.10.12 and 3.11.4 (Debian 12's 3.11.2) has no extraction filters: there
+            # only plain files and folders inside the media folder, all a backup holds, are taken.
+            path = Path(member.name)
+            if path.is_absolute() or ".." in path.parts or not (member.isfile() or member.isdir()):
+                raise CommandError(f"refused in the media archive: {member.name}")
+            archive.extract(member, media_root)
