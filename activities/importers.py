@@ -1028,7 +1028,13 @@ def find_organization(text: str, queryset=None) -> Organization:
     queryset = Organization.objects.all() if queryset is None else queryset
     organization = queryset.filter(Q(code=text) | Q(name=text)).first()
     if organization is None:
-        raise OrganizationNotFound(_("No organization with the code or name “%(org)s”.") % {"org": text})
+        raise OrganizationNotFound(
+            _(
+                "No organization with the code or name “%(org)s”. Check --org, or add the organization "
+                "first (python manage.py add_org)."
+            )
+            % {"org": text}
+        )
     return organization
 
 

@@ -146,12 +146,16 @@ def _period_indexes(period: str) -> range:
 
 def _branches(queryset):
     """Branches with what decides which rules apply to them: whether any member has a party group,
-    whether anyone holds the secretary role on the branch or its agency (no extra query)."""
-    secretary = RoleAssignment.objects.filter(role=Role.SECRETARY).filter(
-        Q(organization=OuterRef("pk")) | Q(organization=OuterRef("parent"))
-    )
+    whether anyone holds the secretary role on the branch (or on its agency, which `_targets` accepts
+    only for an agency's single branch); no extra query."""
+    secretaries = RoleAssignment.objects.filter(role=Role.SECRETARY)
+    secretary = secretaries.filter(Q(organization=OuterRef("pk")) | Q(organization=OuterRef("parent")))
     groups = User.objects.filter(branch=OuterRef("pk"), is_active=True).exclude(party_group="")
-    return queryset.annotate(has_party_groups=Exists(groups), has_secretary=Exists(secretary))
+    return queryset.annotate(
+        has_party_groups=Exists(groups),
+        has_secretary=Exists(secretary),
+        has_own_secretary=Exists(secretaries.filter(organization=OuterRef("pk"))),
+    )
 
 
 def applies(norm: Norm, branch: Organization) -> bool:
@@ -202,6 +206,11 @@ def _targets(organization: Organization, norms: list[Norm]) -> tuple[list[tuple[
         Organization.objects.filter(parent__in=agencies, kind=Organization.Kind.BRANCH, is_active=True)
     ).order_by("name"):
         branches[branch.parent_id].append(branch)
+    for siblings in branches.values():
+        if len(siblings) > 1:
+            # Where an agency has several branches, its secretary is no branch's secretary.
+            for branch in siblings:
+                branch.has_secretary = branch.has_own_secretary
     pairs = []
     only = {}
     for agency in agencies:

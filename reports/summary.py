@@ -209,8 +209,14 @@ def _leading(data: SummaryData) -> str:
     by_leaders = [lecture for lecture in lectures if lecture.given_by_leader]
     others = [lecture for lecture in lectures if not lecture.given_by_leader]
     if by_leaders:
+        # The same lecture given again (to each branch, each quarter) is named once with its count.
+        given: dict[tuple, int] = {}
+        for lecture in by_leaders:
+            key = (lecture.speaker_display or todo("主讲人"), lecture.title)
+            given[key] = given.get(key, 0) + 1
         details = "，".join(
-            f"{lecture.speaker_display or todo('主讲人')}讲授“{lecture.title}”" for lecture in by_leaders
+            f"{speaker}讲授“{title}”" + (f"{cn(times)}次" if times > 1 else "")
+            for (speaker, title), times in given.items()
         )
         parts.append(f"党组领导班子带头讲授专题党课{cn(len(by_leaders))}次（{details}）。")
     if others:
@@ -219,7 +225,7 @@ def _leading(data: SummaryData) -> str:
     for gap in data.norm_gaps:
         if gap.secretary_unknown:
             # The records could say it, once the branch's secretary is known (docs/norms.md).
-            parts.append(f"{todo(f'{gap.organization.name}支部书记讲党课情况（未明确党支部书记）')}。")
+            parts.append(f"{todo(f'{gap.organization.name}书记讲党课情况（未明确党支部书记）')}。")
     guests = data.named_of(Kind.GUEST_LECTURE)
     if guests:
         speakers = "、".join(_distinct(lecture.speaker_display for lecture in guests)) or todo("主讲人")
@@ -349,25 +355,53 @@ class Shortcoming:
     source: object
 
 
-def _item_step(item) -> str:
-    owner = item.owner.real_name if item.owner_id else todo("责任人")
-    deadline = f"{date_cn(item.deadline)}前" if item.deadline else todo("整改时限")
-    what = item.measures.strip().rstrip("。") or todo("整改措施")
-    return f"针对“{_first_sentence(item.problem)}”问题，{what}（责任人：{owner}，{deadline}完成）"
+def _item_step(item, data: SummaryData) -> str:
+    """The item's own measures, else a measure written from its kind; with its owner and deadline
+    where the item has them."""
+    what = item.measures.strip().rstrip("。") or _category_measure(item, data)
+    when = "，".join(
+        filter(
+            None,
+            [
+                f"责任人：{item.owner.real_name}" if item.owner_id else "",
+                f"{date_cn(item.deadline)}前完成" if item.deadline else "",
+            ],
+        )
+    )
+    return f"针对“{_first_sentence(item.problem)}”问题，{what}" + (f"（{when}）" if when else "")
+
+
+def _points_measure(data: SummaryData) -> str:
+    if not data.low_points_people:
+        return "健全理论学习督学机制，党支部每月检查学习笔记和学习积分，推动自学常态化、制度化"
+    return (
+        f"对{data.year}年度“学习强国”积分低于{data.points_threshold}分的{data.low_points_people}名党员"
+        "由所在党支部逐一谈心提醒，按月通报学习积分，推动自学常态化、制度化"
+    )
+
+
+def _publicity_measure(data: SummaryData) -> str:
+    return (
+        "围绕中心工作主动策划选题，加强信息员队伍培训，积极向省、市级媒体投稿，"
+        f"力争{data.year + 1}年在市级以上媒体上稿数量超过{data.year}年的{_upper_placements(data)}篇"
+    )
+
+
+def _category_measure(item, data: SummaryData) -> str:
+    category = item.Category
+    if item.category == category.THEORY:
+        return _points_measure(data)
+    if item.category == category.PUBLICITY:
+        return _publicity_measure(data)
+    return "深入查找问题根源，制定具体整改措施，明确责任人和完成时限，逐项整改销号"
 
 
 def _points_step(data: SummaryData) -> str:
-    return (
-        f"加强理论学习督促检查。针对{data.year}年度“学习强国”积分低于{data.points_threshold}分的"
-        f"{data.low_points_people}名党员，由所在党支部逐一谈心提醒，按月通报学习积分，推动自学常态化、制度化"
-    )
+    return f"加强理论学习督促检查。{_points_measure(data)}"
 
 
 def _publicity_step(data: SummaryData) -> str:
-    return (
-        f"提升宣传工作影响力。围绕中心工作主动策划选题，加强信息员队伍培训，积极向省、市级媒体投稿，"
-        f"力争{data.year + 1}年在市级以上媒体上稿数量超过{data.year}年的{_upper_placements(data)}篇"
-    )
+    return f"提升宣传工作影响力。{_publicity_measure(data)}"
 
 
 def _missed_norms(data: SummaryData) -> list:
@@ -406,7 +440,7 @@ def shortcomings(data: SummaryData) -> list[Shortcoming]:
         if item.category == item.Category.PUBLICITY:
             text += publicity or todo(f"{data.year}年度上稿情况")
             publicity = ""
-        found.append(Shortcoming(text, _item_step(item), item))
+        found.append(Shortcoming(text, _item_step(item, data), item))
     if points:
         found.append(Shortcoming("理论学习的自觉性有待提高。" + points, _points_step(data), "points"))
     if publicity and upper_few:

@@ -3,6 +3,7 @@
 import secrets
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Organization, RoleAssignment, User
 
@@ -15,15 +16,32 @@ class OrganizationError(ValueError):
 def organization_create(
     *, code: str, name: str, kind: str, parent: Organization | None = None
 ) -> Organization:
+    # An agency without a parent is the root of its own deployment (a bureau using the portal alone).
     allowed_parent = {
         Organization.Kind.COMMITTEE: {None, Organization.Kind.COMMITTEE},
-        Organization.Kind.AGENCY: {Organization.Kind.COMMITTEE},
+        Organization.Kind.AGENCY: {None, Organization.Kind.COMMITTEE},
         Organization.Kind.BRANCH: {Organization.Kind.AGENCY},
     }
     if kind not in allowed_parent:
-        raise OrganizationError(f"unknown kind {kind!r}")
+        raise OrganizationError(
+            _("Unknown kind “%(kind)s”: use committee, agency or branch.") % {"kind": kind}
+        )
     if (parent.kind if parent else None) not in allowed_parent[kind]:
-        raise OrganizationError(f"a {kind} cannot sit under {parent.kind if parent else 'nothing'}")
+        if parent is None:
+            raise OrganizationError(
+                _("A Party branch belongs to an agency: give the agency's code with --parent.")
+            )
+        raise OrganizationError(
+            _(
+                "A %(kind)s cannot sit under %(parent)s (a %(parent_kind)s): a branch goes under an agency, "
+                "an agency under a committee or under nothing."
+            )
+            % {
+                "kind": Organization.Kind(kind).label,
+                "parent": parent.name,
+                "parent_kind": parent.get_kind_display(),
+            }
+        )
     return Organization.objects.create(code=code, name=name, kind=kind, parent=parent)
 
 

@@ -235,14 +235,15 @@ def test_importing_costs_the_same_queries_however_many_rows(
     rows, agency, people, sqlite_true_parameter_limit, django_assert_num_queries
 ):
     data = ledger(rows)
-    # 1 the agency's people; 2 the all-or-nothing transaction (a savepoint inside the test's own, and
-    # its release); 1 the import keys already imported; 3 study materials (read, insert the missing,
-    # read again with their ids); 5 inserts (activities, their history records, the material links,
-    # those links in history, attendance); 9 stats_rebuild of the one year touched (savepoint, delete
-    # the year's month counts and person counts, three counting reads, two inserts, release); 5 audit
+    # 1 the agency's people; 1 its branches (党支部); 2 the all-or-nothing transaction (a savepoint inside
+    # the test's own, and its release); 1 the import keys already imported; 3 study materials (read,
+    # insert the missing, read again with their ids); 5 inserts (activities, their history records, the
+    # material links, those links in history, attendance); 10 stats_rebuild of the one year touched
+    # (savepoint, delete the year's month counts and person counts, four counting reads — the last one
+    # the branches present at the agency's own activities —, two inserts, release); 5 audit
     # entries, all of them (the activities', the attendance and link tables, the import's closing
     # entry) in one round: savepoint, chain head locked, entries, head updated, release.
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(28):
         result = run(data, agency, people["李四"])
     assert result.created == rows
     assert Activity.objects.filter(organization=agency, date__year=2022).count() == rows

@@ -174,3 +174,32 @@ def test_the_blank_templates_carry_the_new_columns(client_for, recorder):
     assert all(name in activities.splitlines()[0] for name in ("党支部", "请假人员", "缺席人员"))
     people = client.get("/activities/import/template/people.csv").content.decode("utf-8-sig")
     assert "党小组" in people.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["missing.csv", "--org", "agency"], "文件不存在：missing.csv。请核对路径和文件名"),
+        (["{file}", "--org", "无此单位"], "请核对 --org，或先用 python manage.py add_org 添加该单位"),
+        (["{file}", "--org", "agency", "--user", "nobody"], "找不到用户 nobody。请填写管理员的用户名"),
+        (["{file}", "--org", "agency"], "请先创建（python manage.py createsuperuser）"),
+    ],
+)
+def test_every_error_of_import_ledger_says_in_chinese_what_to_do(tmp_path, agency, args, words):
+    from django.core.management import CommandError
+
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes([["日期", "类型", "主题"], ["2022-03-03", "主题党日", "主题党日"]]))
+    with pytest.raises(CommandError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        call_command("import_ledger", *[arg.format(file=path) for arg in args])
+
+
+def test_a_bad_row_through_the_command_names_row_and_column_in_chinese(tmp_path, agency, admin_user):
+    from django.core.management import CommandError
+
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes([["日期", "类型", "主题"], ["昨天", "主题党日", "主题党日"]]))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="发现 1 处问题，未导入任何数据。请修改文件后重新导入"):
+        call_command("import_ledger", str(path), "--org", "agency", stderr=err)
+    assert "第2行 「日期」" in err.getvalue()

@@ -214,3 +214,10 @@ def test_the_norms_page_states_the_attribution_rule(client_for, secretary, agenc
 
 def test_the_rules_are_the_defaults(db):
     assert Norm.objects.filter(kind=Kind.PARTY_GROUP_MEETING, is_active=True).exists()
+
+
+def test_the_agencys_secretary_is_not_the_secretary_of_each_of_several_branches(agency, two_branches):
+    first, _second = two_branches
+    RoleAssignmentFactory(user=UserFactory(agency=agency), organization=agency, role=Role.SECRETARY)
+    result = result_for(results_of(agency), Kind.PARTY_LECTURE, first, secretary_only=True)
+    assert result.secretary_unknown

@@ -47,7 +47,9 @@ class Command(BaseCommand):
     def _handle(self, options):
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(_("No such file: %(path)s") % {"path": path})
+            raise CommandError(
+                _("No such file: %(path)s. Check the path and the file's name.") % {"path": path}
+            )
         try:
             organization = find_organization(options["org"])
         except OrganizationNotFound as exc:
@@ -55,11 +57,22 @@ class Command(BaseCommand):
         if options["user"]:
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
-                raise CommandError(_("No user named %(username)s.") % {"username": options["user"]})
+                raise CommandError(
+                    _(
+                        "No user named %(username)s. Give the username of an administrator, "
+                        "or leave out --user."
+                    )
+                    % {"username": options["user"]}
+                )
         else:
             user = _default_user(organization)
             if user is None:
-                raise CommandError(_("No administrator to record the import as; pass --user USERNAME."))
+                raise CommandError(
+                    _(
+                        "No administrator to record the import as: create one (python manage.py "
+                        "createsuperuser), or pass --user USERNAME."
+                    )
+                )
         # An oversized file is refused by its size, without reading it all into memory.
         too_big = path.stat().st_size > MAX_FILE_BYTES
         data = b"\0" * (MAX_FILE_BYTES + 1) if too_big else path.read_bytes()
