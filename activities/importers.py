@@ -1,4 +1,4 @@
-"""Importing ledgers: people, activities, rectification items, study points and publicity (DESIGN §7).
+"""Importing ledgers: people, activities, rectification items, study points and publicity (docs/design.md §7).
 
 One core for every type, used by the `import_ledger` command and by the browser import alike:
 read the file (activities/ledger.py), check EVERY row and collect each problem as (row as the user sees
@@ -354,7 +354,7 @@ class PeopleImporter(Importer):
                 is_party_member=bool(item["is_party_member"]),
                 is_leader=bool(item["is_leader"]),
             )
-            # The admin issues an initial password later (DESIGN §3).
+            # The admin issues an initial password later (docs/design.md §2).
             person.set_unusable_password()
             person.save()
             self.created_ids[model_label(User)].append(person.pk)

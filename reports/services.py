@@ -97,7 +97,8 @@ def _paragraphs(key: str, heading: str, text: str) -> list[Paragraph]:
     if key == ACHIEVEMENT_KEYS[0]:
         paragraphs.append(Paragraph(ACHIEVEMENTS_HEADING, "heading1"))
     if key in ACHIEVEMENT_KEYS:
-        # The seed runs "一是…。" into its paragraph rather than setting it apart.
+        # The model summary (docs/design.md §6) runs "一是…。" into its paragraph rather than setting
+        # it apart.
         if heading:
             lines = [f"{heading}。{lines[0] if lines else ''}", *lines[1:]]
     elif heading:

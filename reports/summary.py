@@ -1,4 +1,4 @@
-"""The annual summary's text, in the register of the seed (DESIGN §6).
+"""The annual summary's text, in the register of the model summary (docs/design.md §6).
 
 Every sentence takes its figures and names from `reports.selectors.summary_data`; where the records
 say nothing, the sentence carries a visible 【待补充：…】 instead of a figure. The text is in Chinese
@@ -24,7 +24,8 @@ HEADINGS = {
     "shortcomings": "二、当前工作存在不足",
     "next_steps": "三、下一步工作举措",
 }
-# Placements above county level below this many in a year read as "not many" (the seed's 上稿数量不多).
+# Placements above county level below this many in a year read as "not many" (the model
+# summary's 上稿数量不多).
 FEW_UPPER_PLACEMENTS = 5
 # A year with many missed periods names the first few and counts the rest, to stay readable.
 MAX_GAPS_NAMED = 5
@@ -49,7 +50,7 @@ def todo(what: str) -> str:
 
 
 def cn(number: int) -> str:
-    """Chinese numerals as the seed writes small counts (三次, 十二次)."""
+    """Chinese numerals as the model summary writes small counts (三次, 十二次)."""
     if number < 10:
         return _DIGITS[number]
     if number < 100:
@@ -59,7 +60,8 @@ def cn(number: int) -> str:
 
 
 def book(title: str) -> str:
-    """《title》, with a volume written after the brackets as the seed does: 《习近平谈治国理政》第四卷."""
+    """《title》, with a volume written after the brackets as the model summary does:
+    《习近平谈治国理政》第四卷."""
     title = title.strip().strip("《》")
     match = _VOLUME.match(title)
     if match:

@@ -8,7 +8,7 @@ from studyportal.choices import choice_label
 
 
 class Group(models.TextChoices):
-    """The seed's three "classrooms"."""
+    """The three "classrooms" summaries speak of (docs/design.md §3)."""
 
     LEADING = "leading", _("Leading study")  # 领学
     EXPERIENTIAL = "experiential", _("Experiential study")  # 助学
@@ -49,7 +49,7 @@ KIND_GROUP = {
     Kind.ENTERPRISE_SERVICE: Group.PRACTICE,
 }
 
-# The Chinese labels of DESIGN §4, as offices write them in their ledgers (the importer accepts these
+# The Chinese labels of docs/design.md §3, as offices write them in their ledgers (the importer accepts these
 # besides the codes; the interface shows the translated labels above).
 KIND_LABEL_ZH = {
     Kind.CENTRAL_GROUP_STUDY: "中心组集中学习",

@@ -65,3 +65,10 @@ def test_the_demo_agency_exports_its_summary_title_and_paragraphs(tmp_path, db):
     assert texts[0] == document.title
     assert texts[-len(document.paragraphs) :] == [p.text for p in document.paragraphs]
     assert len(document.paragraphs) > 5
+
+
+def test_the_help_says_that_xlsx_is_the_years_ledgers_and_the_rest_the_summary():
+    from reports.management.commands.export_summary import Command
+
+    text = " ".join(Command().create_parser("manage.py", "export_summary").format_help().split())
+    assert "docx, md, html: the annual summary; xlsx: the year's ledgers" in text

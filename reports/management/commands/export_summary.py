@@ -17,15 +17,23 @@ SUMMARY_FORMATS = {
 
 
 class Command(BaseCommand):
+    # xlsx is the ledgers, as on the summary's page: the Excel export of the year is the records the
+    # summary counts (docs/design.md §6), not the summary's text in cells.
     help = (
-        "Writes an agency's annual summary (docx, md, html) or the year's ledgers of an organization "
-        "and everything under it (xlsx) to a file."
+        "Writes an agency's annual summary (docx, md, html) or, with --format xlsx, the year's ledgers "
+        "(台账: the records the summary counts) of an organization and everything under it."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="code or full name of the organization")
         parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--format", required=True, choices=["docx", "xlsx", "md", "html"])
+        parser.add_argument(
+            "--format",
+            required=True,
+            choices=["docx", "xlsx", "md", "html"],
+            help="docx, md, html: the annual summary; xlsx: the year's ledgers (one sheet per group, then "
+            "rectification, points, publicity)",
+        )
         parser.add_argument("--output", required=True, help="file to write")
 
     def handle(self, *args, org, year, output, **options):
