@@ -30,9 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from reports import services
-from reports.exporters.docx import document_to_docx
-from reports.exporters.html import document_to_html
-from reports.exporters.markdown import document_to_markdown
+from reports.exporters import SUMMARY_FORMATS
 from reports.exporters.xlsx import ledger_workbook
 from reports.models import ExportJob
 from reports.tasks import KEEP_FOR, background_exports_enabled, export_job_start
@@ -40,7 +38,6 @@ from studyportal.accounts.models import Organization
 from studyportal.accounts.scoping import Role, has_role, orgs_visible_to
 from studyportal.spreadsheet import XLSX_CONTENT_TYPE
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 RECENT_JOBS = 5
 FAILED_MESSAGE = gettext_lazy(
@@ -72,28 +69,14 @@ def _attachment(content, *, content_type: str, filename: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def docx(request, year: int):
+def summary_export(request, year: int, fmt: str):
+    """The summary as a file in one of SUMMARY_FORMATS (the URL names the format)."""
     _agency, document = _summary(request, year)
-    return _attachment(document_to_docx(document), content_type=DOCX_TYPE, filename=f"{document.title}.docx")
-
-
-@require_safe
-@login_required
-def markdown(request, year: int):
-    _agency, document = _summary(request, year)
+    summary_format = SUMMARY_FORMATS[fmt]
     return _attachment(
-        document_to_markdown(document),
-        content_type="text/markdown; charset=utf-8",
-        filename=f"{document.title}.md",
-    )
-
-
-@require_safe
-@login_required
-def html(request, year: int):
-    _agency, document = _summary(request, year)
-    return _attachment(
-        document_to_html(document), content_type="text/html; charset=utf-8", filename=f"{document.title}.html"
+        summary_format.write(document),
+        content_type=summary_format.content_type,
+        filename=f"{document.title}.{fmt}",
     )
 
 

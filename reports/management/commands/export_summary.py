@@ -3,17 +3,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from reports import services
-from reports.exporters.docx import document_to_docx
-from reports.exporters.html import document_to_html
-from reports.exporters.markdown import document_to_markdown
+from reports.exporters import SUMMARY_FORMATS
 from reports.exporters.xlsx import ledger_workbook
 from studyportal.accounts.models import Organization
 
-SUMMARY_FORMATS = {
-    "docx": document_to_docx,
-    "md": lambda document: document_to_markdown(document).encode("utf-8"),
-    "html": lambda document: document_to_html(document).encode("utf-8"),
-}
+LEDGERS = "xlsx"
 
 
 class Command(BaseCommand):
@@ -30,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             required=True,
-            choices=["docx", "xlsx", "md", "html"],
+            choices=[*SUMMARY_FORMATS, LEDGERS],
             help="docx, md, html: the annual summary; xlsx: the year's ledgers (one sheet per group, then "
             "rectification, points, publicity)",
         )
@@ -41,7 +35,7 @@ class Command(BaseCommand):
         organization = Organization.objects.filter(Q(code=org) | Q(name=org)).first()
         if organization is None:
             raise CommandError(_("No organization has the code or name “%(org)s”.") % {"org": org})
-        if fmt == "xlsx":
+        if fmt == LEDGERS:
             with open(output, "wb") as stream:
                 ledger_workbook(organizations=organization.subtree(), year=year, stream=stream)
         else:
@@ -52,5 +46,5 @@ class Command(BaseCommand):
                 )
             document = services.summary_document(agency=organization, year=year)
             with open(output, "wb") as stream:
-                stream.write(SUMMARY_FORMATS[fmt](document))
+                stream.write(SUMMARY_FORMATS[fmt].write(document))
         self.stdout.write(_("Written: %(output)s") % {"output": output})
