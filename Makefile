@@ -3,8 +3,9 @@ PYTHON ?= python3
 PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
-# Two workers: the machines this runs on have two cores.
-PYTEST_ARGS ?= -n 2
+# Two workers: the machines this runs on have two cores. The tests marked slow (child interpreters,
+# LibreOffice, Hypothesis at length) are left out here; CI (.ci/run) runs everything with -m ''.
+PYTEST_ARGS ?= -n 2 -m "not slow"
 
 .PHONY: run test lint format messages bench bench-load bundle clean
 

@@ -1,5 +1,6 @@
-"""The demo records of `seed_demo`: the seed bureau's year 2022, so that its summary states every fact of
-the seed's part 一, a few 2023 records, and a modest year for the neighbouring agency.
+"""The demo records of `seed_demo`: the year 2022 of the model summary's bureau (docs/design.md §6),
+so that its summary states every fact of that summary's part 一; a few 2023 records, and a modest
+year for the neighbouring agency.
 
 Every demo activity carries an import key starting with "demo:"; when one exists the records are
 already there and nothing is added, so running seed_demo twice duplicates nothing.

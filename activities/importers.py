@@ -1,4 +1,4 @@
-"""Importing ledgers: people, activities, rectification items, study points and publicity (DESIGN §7).
+"""Importing ledgers: people, activities, rectification items, study points and publicity (docs/design.md §7).
 
 One core for every type, used by the `import_ledger` command and by the browser import alike:
 read the file (activities/ledger.py), check EVERY row and collect each problem as (row as the user sees
@@ -47,6 +47,7 @@ from .ledger import (
 )
 from .materials import parse_material_titles
 from .models import (
+    KIND_ALIASES,
     KIND_LABEL_ZH,
     LECTURE_KINDS,
     Activity,
@@ -371,7 +372,7 @@ class PeopleImporter(Importer):
                 is_party_member=bool(item["is_party_member"]),
                 is_leader=bool(item["is_leader"]),
             )
-            # The admin issues an initial password later (DESIGN §3).
+            # The admin issues an initial password later (docs/design.md §2).
             person.set_unusable_password()
             person.save()
             self.created_ids[model_label(User)].append(person.pk)
@@ -398,24 +399,6 @@ class PeopleImporter(Importer):
 
 # ---------------------------------------------------------------------------- activities
 
-KIND_ALIASES = {
-    "专题党课": Kind.PARTY_LECTURE,
-    "党课/专题党课": Kind.PARTY_LECTURE,
-    "观看教育片": Kind.FILM_VIEWING,
-    "观影/观看教育片": Kind.FILM_VIEWING,
-    "观看电教片": Kind.FILM_VIEWING,
-    "企业座谈": Kind.ENTERPRISE_SERVICE,
-    "服务企业/企业座谈": Kind.ENTERPRISE_SERVICE,
-    "企业家座谈会": Kind.ENTERPRISE_SERVICE,
-    "中心组学习": Kind.CENTRAL_GROUP_STUDY,
-    "理论学习中心组集中学习": Kind.CENTRAL_GROUP_STUDY,
-    "中心组研讨": Kind.CENTRAL_GROUP_SEMINAR,
-    "支部委员会": Kind.BRANCH_COMMITTEE,
-    "党员大会": Kind.BRANCH_ASSEMBLY,
-    "辅导讲座": Kind.GUEST_LECTURE,
-    "专题讲座": Kind.GUEST_LECTURE,
-    "志愿者服务": Kind.VOLUNTEER_SERVICE,
-}
 KINDS = {
     **{kind.value: kind for kind in Kind},
     **{label: kind for kind, label in KIND_LABEL_ZH.items()},

@@ -1,4 +1,4 @@
-"""Reading a ledger (台账) file as offices really keep it (DESIGN §7).
+"""Reading a ledger (台账) file as offices really keep it (docs/design.md §7).
 
 A ledger is a CSV (UTF-8 with or without BOM, or GB18030 as Excel/WPS on Chinese Windows save it), an
 .xlsx or an old .xls. Above the header row there may be a title row or two; headers carry stray spaces,

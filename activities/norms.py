@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from studyportal.accounts.models import Organization, Role, RoleAssignment, User
 
-from .models import CENTRAL_GROUP_KINDS, Activity, ActivityMonthStat, Kind, Norm
+from .models import CENTRAL_GROUP_KINDS, MEETING_KINDS, Activity, ActivityMonthStat, Kind, Norm
 
 MET = "met"
 GAP = "gap"
@@ -32,15 +32,6 @@ QUARTER_NAMES = [
     gettext_lazy("the fourth quarter"),
 ]
 QUARTER_SHORT = [gettext_lazy("Q1"), gettext_lazy("Q2"), gettext_lazy("Q3"), gettext_lazy("Q4")]
-# Kinds that are "held" (召开); the others are "carried out" (开展).
-MEETING_KINDS = {
-    Kind.BRANCH_ASSEMBLY,
-    Kind.BRANCH_COMMITTEE,
-    Kind.PARTY_GROUP_MEETING,
-    Kind.CENTRAL_GROUP_STUDY,
-    Kind.CENTRAL_GROUP_SEMINAR,
-    Kind.WEEKLY_STUDY,
-}
 
 
 @dataclass(frozen=True)

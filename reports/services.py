@@ -113,7 +113,8 @@ def _paragraphs(key: str, heading: str, text: str) -> list[Paragraph]:
     if key in ACHIEVEMENT_KEYS:
         if not lines:
             return paragraphs
-        # The seed runs "一是…。" into its paragraph rather than setting it apart.
+        # The model summary (docs/design.md §6) runs "一是…。" into its paragraph rather than setting
+        # it apart.
         if heading:
             lines = [f"{heading}。{lines[0]}", *lines[1:]]
     elif heading:

@@ -1,4 +1,4 @@
-"""The annual summary's text, in the register of the seed (DESIGN §6).
+"""The annual summary's text, in the register of the model summary (docs/design.md §6).
 
 Every sentence takes its figures and names from `reports.selectors.summary_data`; where the records
 say nothing, the sentence carries a visible 【待补充：…】 instead of a figure. The text is in Chinese
@@ -26,7 +26,8 @@ HEADINGS = {
     "shortcomings": "二、当前工作存在不足",
     "next_steps": "三、下一步工作举措",
 }
-# Placements above county level below this many in a year read as "not many" (the seed's 上稿数量不多).
+# Placements above county level below this many in a year read as "not many" (the model
+# summary's 上稿数量不多).
 FEW_UPPER_PLACEMENTS = 5
 
 

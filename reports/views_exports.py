@@ -40,9 +40,7 @@ from reports.archive import (
     index_document,
     write_archive,
 )
-from reports.exporters.docx import document_to_docx
-from reports.exporters.html import document_to_html
-from reports.exporters.markdown import document_to_markdown
+from reports.exporters import SUMMARY_FORMATS
 from reports.exporters.xlsx import ledger_workbook
 from reports.models import ExportJob
 from reports.tasks import KEEP_FOR, background_exports_enabled, export_job_start
@@ -51,7 +49,6 @@ from studyportal.accounts.scoping import Role, has_role, orgs_visible_to
 from studyportal.downloads import as_download
 from studyportal.spreadsheet import XLSX_CONTENT_TYPE
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ZIP_TYPE = "application/zip"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 RECENT_JOBS = 5
@@ -83,43 +80,17 @@ def _attachment(content, *, content_type: str, agency, year: int, title: str, ex
 
 @require_safe
 @login_required
-def docx(request, year: int):
+def summary_export(request, year: int, fmt: str):
+    """The summary as a file in one of SUMMARY_FORMATS (the URL names the format)."""
     agency, document = _summary(request, year)
+    summary_format = SUMMARY_FORMATS[fmt]
     return _attachment(
-        document_to_docx(document),
-        content_type=DOCX_TYPE,
+        summary_format.write(document),
+        content_type=summary_format.content_type,
         agency=agency,
         year=year,
         title=document.title,
-        extension="docx",
-    )
-
-
-@require_safe
-@login_required
-def markdown(request, year: int):
-    agency, document = _summary(request, year)
-    return _attachment(
-        document_to_markdown(document),
-        content_type="text/markdown; charset=utf-8",
-        agency=agency,
-        year=year,
-        title=document.title,
-        extension="md",
-    )
-
-
-@require_safe
-@login_required
-def html(request, year: int):
-    agency, document = _summary(request, year)
-    return _attachment(
-        document_to_html(document),
-        content_type="text/html; charset=utf-8",
-        agency=agency,
-        year=year,
-        title=document.title,
-        extension="html",
+        extension=fmt,
     )
 
 

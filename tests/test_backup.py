@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# The real commands in child interpreters: slow (make test leaves them out, CI runs them).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("BACKUP_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 ATTACHMENT_BYTES = b"%PDF-1.4\n" + bytes(range(256)) * 40 + "签到表".encode()
@@ -26,6 +29,7 @@ from django.core.files.base import ContentFile
 from activities.models import Activity, Attachment, Attendance, RectificationItem
 from studyportal.accounts.models import Organization, Role, RoleAssignment, User
 from studyportal.audit.context import audit_actor
+
 
 Org = Organization.objects
 committee = Org.create(code="xzjggw", name="县直机关工委", kind="committee")

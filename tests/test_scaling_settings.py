@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# Each test boots the portal in a child interpreter: slow (make test leaves them out, CI runs them).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 REDIS = ("127.0.0.1", 6379)
 
@@ -18,6 +21,7 @@ import os
 import django
 django.setup()
 from django.core.management import call_command
+
 """
 
 

@@ -1,4 +1,4 @@
-# The default norms of DESIGN §5, as data the admin may edit afterwards in Django admin.
+# The default norms of docs/design.md §5, as data the admin may edit afterwards in Django admin.
 
 from django.db import migrations
 

@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +10,7 @@ from studyportal.choices import choice_label
 
 
 class Group(models.TextChoices):
-    """The seed's three "classrooms"."""
+    """The three "classrooms" summaries speak of (docs/design.md §3)."""
 
     LEADING = "leading", _("Leading study")  # 领学
     EXPERIENTIAL = "experiential", _("Experiential study")  # 助学
@@ -32,45 +34,60 @@ class Kind(models.TextChoices):
     ENTERPRISE_SERVICE = "enterprise_service", _("Enterprise service")
 
 
-KIND_GROUP = {
-    Kind.CENTRAL_GROUP_STUDY: Group.LEADING,
-    Kind.CENTRAL_GROUP_SEMINAR: Group.LEADING,
-    Kind.WEEKLY_STUDY: Group.LEADING,
-    Kind.BRANCH_ASSEMBLY: Group.LEADING,
-    Kind.BRANCH_COMMITTEE: Group.LEADING,
-    Kind.PARTY_GROUP_MEETING: Group.LEADING,
-    Kind.PARTY_LECTURE: Group.LEADING,
-    Kind.GUEST_LECTURE: Group.LEADING,
-    Kind.THEME_PARTY_DAY: Group.EXPERIENTIAL,
-    Kind.FIELD_VISIT: Group.EXPERIENTIAL,
-    Kind.FILM_VIEWING: Group.EXPERIENTIAL,
-    Kind.VOLUNTEER_SERVICE: Group.PRACTICE,
-    Kind.HOUSEHOLD_VISIT: Group.PRACTICE,
-    Kind.ENTERPRISE_SERVICE: Group.PRACTICE,
-}
+class KindSpec(NamedTuple):
+    """What the portal knows of a kind besides its code and translated label (Kind above)."""
 
-# The Chinese labels of DESIGN §4, as offices write them in their ledgers (the importer accepts these
-# besides the codes; the interface shows the translated labels above).
-KIND_LABEL_ZH = {
-    Kind.CENTRAL_GROUP_STUDY: "中心组集中学习",
-    Kind.CENTRAL_GROUP_SEMINAR: "中心组交流研讨",
-    Kind.WEEKLY_STUDY: "每周理论学习",
-    Kind.BRANCH_ASSEMBLY: "支部党员大会",
-    Kind.BRANCH_COMMITTEE: "支部委员会会议",
-    Kind.PARTY_GROUP_MEETING: "党小组会",
-    Kind.PARTY_LECTURE: "党课",
-    Kind.GUEST_LECTURE: "专题辅导讲座",
-    Kind.THEME_PARTY_DAY: "主题党日",
-    Kind.FIELD_VISIT: "现场教学",
-    Kind.FILM_VIEWING: "观影",
-    Kind.VOLUNTEER_SERVICE: "志愿服务",
-    Kind.HOUSEHOLD_VISIT: "入户走访",
-    Kind.ENTERPRISE_SERVICE: "服务企业",
-}
+    kind: Kind
+    group: Group
+    zh: str  # the Chinese label offices write in their ledgers (docs/design.md §3)
+    aliases: tuple[str, ...] = ()  # other names ledgers use for it, accepted by the importer
+    lecture: bool = False  # a speaker is required; a leader's lecture is counted apart
+    meeting: bool = False  # "held" (召开) rather than "carried out" (开展)
+    central_group: bool = False  # the Party group's central-group study, counted together
 
-LECTURE_KINDS = frozenset({Kind.PARTY_LECTURE, Kind.GUEST_LECTURE})
-CENTRAL_GROUP_KINDS = frozenset({Kind.CENTRAL_GROUP_STUDY, Kind.CENTRAL_GROUP_SEMINAR})
-PRACTICE_KINDS = frozenset(k for k, g in KIND_GROUP.items() if g == Group.PRACTICE)
+
+# The registry of kinds: the one table the tables below, the importer and the norms read. A new kind
+# is a member of Kind, its row here, and a migration for the field's choices.
+KINDS = (
+    KindSpec(
+        Kind.CENTRAL_GROUP_STUDY,
+        Group.LEADING,
+        "中心组集中学习",
+        ("中心组学习", "理论学习中心组集中学习"),
+        meeting=True,
+        central_group=True,
+    ),
+    KindSpec(
+        Kind.CENTRAL_GROUP_SEMINAR,
+        Group.LEADING,
+        "中心组交流研讨",
+        ("中心组研讨",),
+        meeting=True,
+        central_group=True,
+    ),
+    KindSpec(Kind.WEEKLY_STUDY, Group.LEADING, "每周理论学习", meeting=True),
+    KindSpec(Kind.BRANCH_ASSEMBLY, Group.LEADING, "支部党员大会", ("党员大会",), meeting=True),
+    KindSpec(Kind.BRANCH_COMMITTEE, Group.LEADING, "支部委员会会议", ("支部委员会",), meeting=True),
+    KindSpec(Kind.PARTY_GROUP_MEETING, Group.LEADING, "党小组会", meeting=True),
+    KindSpec(Kind.PARTY_LECTURE, Group.LEADING, "党课", ("专题党课", "党课/专题党课"), lecture=True),
+    KindSpec(Kind.GUEST_LECTURE, Group.LEADING, "专题辅导讲座", ("辅导讲座", "专题讲座"), lecture=True),
+    KindSpec(Kind.THEME_PARTY_DAY, Group.EXPERIENTIAL, "主题党日"),
+    KindSpec(Kind.FIELD_VISIT, Group.EXPERIENTIAL, "现场教学"),
+    KindSpec(Kind.FILM_VIEWING, Group.EXPERIENTIAL, "观影", ("观看教育片", "观影/观看教育片", "观看电教片")),
+    KindSpec(Kind.VOLUNTEER_SERVICE, Group.PRACTICE, "志愿服务", ("志愿者服务",)),
+    KindSpec(Kind.HOUSEHOLD_VISIT, Group.PRACTICE, "入户走访"),
+    KindSpec(
+        Kind.ENTERPRISE_SERVICE, Group.PRACTICE, "服务企业", ("企业座谈", "服务企业/企业座谈", "企业家座谈会")
+    ),
+)
+
+KIND_GROUP = {spec.kind: spec.group for spec in KINDS}
+KIND_LABEL_ZH = {spec.kind: spec.zh for spec in KINDS}
+KIND_ALIASES = {alias: spec.kind for spec in KINDS for alias in spec.aliases}
+LECTURE_KINDS = frozenset(spec.kind for spec in KINDS if spec.lecture)
+MEETING_KINDS = frozenset(spec.kind for spec in KINDS if spec.meeting)
+CENTRAL_GROUP_KINDS = frozenset(spec.kind for spec in KINDS if spec.central_group)
+PRACTICE_KINDS = frozenset(spec.kind for spec in KINDS if spec.group == Group.PRACTICE)
 
 
 def kinds_of_group(group: str) -> list[str]:

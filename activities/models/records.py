@@ -1,4 +1,4 @@
-"""Study points, publicity placements, study plans and norms (DESIGN §5)."""
+"""Study points, publicity placements, study plans and norms (docs/design.md §5)."""
 
 from django.conf import settings
 from django.db import models

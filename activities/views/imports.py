@@ -60,7 +60,7 @@ class ImportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         organization = cleaned.get("organization")
-        # A people list makes login accounts: that is the administrator's job (DESIGN §1).
+        # A people list makes login accounts: that is the administrator's job (docs/design.md §1).
         people = cleaned.get("ledger_type") == "people"
         if people and organization is not None and not has_role(self.user, organization, Role.ADMIN):
             self.add_error("ledger_type", _("Only an administrator may import a list of people."))

@@ -1,6 +1,7 @@
-"""The demo organizations, people and accounts of `seed_demo` (DESIGN §7).
+"""The demo organizations, people and accounts of `seed_demo` (docs/design.md §7).
 
-The bureau is the agency of the seed summary (县工业和信息化局, year 2022); its people are invented.
+The bureau is the agency of the model summary (docs/design.md §6: 县工业和信息化局, year 2022); its
+people are invented.
 Everything here is looked up by code or username first, so running it again changes nothing.
 """
 

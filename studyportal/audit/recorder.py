@@ -6,12 +6,14 @@ that bypass signals (bulk_create, bulk_update, queryset.update) call services.au
 """
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .models import AuditEntry
 from .services import CHANGED, MASKED_FIELDS, audit_record, model_label, normalised, snapshot
 
-# The one list of audited models. Models still being built by others are picked up once they exist.
+# The one list of audited models. A label that names no model is a mistake that would leave a hole in
+# the trail, so it stops the start (ImproperlyConfigured) rather than being skipped.
 AUDITED_MODELS = [
     "activities.Activity",
     "activities.Attendance",
@@ -36,8 +38,8 @@ def audited_models():
     for label in AUDITED_MODELS:
         try:
             found.append(apps.get_model(label))
-        except LookupError:
-            continue
+        except LookupError as error:
+            raise ImproperlyConfigured(f"audit: no model {label!r} to record ({error})") from error
     return found
 
 

@@ -99,6 +99,7 @@ def test_migrations_are_complete():
     assert "No changes detected" in out.getvalue()
 
 
+@pytest.mark.slow  # a child interpreter
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
     env = {
         "PATH": "/usr/bin:/bin",

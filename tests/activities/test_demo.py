@@ -1,4 +1,5 @@
-"""The demo records of seed_demo: the seed bureau's year 2022 as the secretary and the dashboard see it."""
+"""The demo records of seed_demo: the model summary's bureau in 2022 as the secretary and the dashboard
+see it."""
 
 import datetime
 

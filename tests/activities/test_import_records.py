@@ -1,4 +1,4 @@
-"""Importing rectification items, study points and publicity placements (DESIGN §7 columns)."""
+"""Importing rectification items, study points and publicity placements (the columns of docs/imports.md)."""
 
 import datetime
 

@@ -86,7 +86,8 @@ def ledger_file(fmt, rows, tmp_path):
     raise ValueError(fmt)
 
 
-FORMATS = ["csv-utf8", "csv-bom", "csv-gb18030", "xlsx", "xls"]
+# A genuine .xls is written by LibreOffice, a program booted per test: slow (make test leaves it out).
+FORMATS = ["csv-utf8", "csv-bom", "csv-gb18030", "xlsx", pytest.param("xls", marks=pytest.mark.slow)]
 
 ROWS = [
     ["县工业和信息化局2022年学习活动台账"],

@@ -1,8 +1,10 @@
 """Ledger completeness: what a record lacks, read from the list's own annotations."""
 
+from collections import Counter
+
 import pytest
 
-from activities.models import Attachment, Kind
+from activities.models import KINDS, Attachment, Kind
 from activities.selectors import activity_list, get_activity_for_user
 from tests.factories import ActivityFactory, AttendanceFactory
 
@@ -61,3 +63,9 @@ def test_completeness_on_the_list_needs_no_extra_query(staff, agency, django_ass
     with django_assert_num_queries(2):
         rows = with_missing(activity_list(staff))
     assert len(rows) == 5 and all(row.missing for row in rows)
+
+
+def test_every_kind_has_one_row_in_the_registry_and_no_name_points_at_two_kinds():
+    assert sorted(spec.kind for spec in KINDS) == sorted(Kind)
+    names = Counter(name for spec in KINDS for name in (spec.zh, *spec.aliases))
+    assert [name for name, n in names.items() if n > 1] == []

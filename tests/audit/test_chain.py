@@ -134,3 +134,13 @@ def test_deleting_through_a_queryset_is_audited_row_by_row(activity, staff, lead
     Attendance.objects.filter(activity=activity).delete()
     deleted = AuditEntry.objects.filter(model="activities.attendance", action="delete")
     assert sorted(deleted.values_list("object_id", flat=True)) == sorted(str(row.pk) for row in rows)
+
+
+def test_an_audited_model_label_that_names_no_model_stops_the_start(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from studyportal.audit import recorder
+
+    monkeypatch.setattr(recorder, "AUDITED_MODELS", [*recorder.AUDITED_MODELS, "activities.NoSuchThing"])
+    with pytest.raises(ImproperlyConfigured, match="activities.NoSuchThing"):
+        recorder.audited_models()

@@ -375,6 +375,7 @@ def test_prune_exports_deletes_old_exports_and_their_files(secretary, agency):
     assert default_storage.exists(recent.file.name)
 
 
+@pytest.mark.slow  # a child interpreter
 def test_a_portal_booted_with_the_database_backend_runs_the_export_in_its_worker(tmp_path):
     # As a deployment starts it: the settings read TASKS_BACKEND from the environment, `migrate`
     # creates the task table, and `db_worker` is a separate step from the request that queued.

@@ -6,6 +6,7 @@ import docx
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 
 from reports.services import summary_document
@@ -65,3 +66,19 @@ def test_the_demo_agency_exports_its_summary_title_and_paragraphs(tmp_path, db):
     assert texts[0] == document.title
     assert texts[-len(document.paragraphs) :] == [p.text for p in document.paragraphs]
     assert len(document.paragraphs) > 5
+
+
+def test_the_help_says_that_xlsx_is_the_years_ledgers_and_the_rest_the_summary():
+    from reports.management.commands.export_summary import Command
+
+    text = " ".join(Command().create_parser("manage.py", "export_summary").format_help().split())
+    assert "docx, md, html: the annual summary; xlsx: the year's ledgers" in text
+
+
+@pytest.mark.parametrize("fmt,url_name", [("md", "exports:markdown"), ("html", "exports:html")])
+def test_the_command_and_the_summary_page_write_the_same_file(
+    tmp_path, client_for, secretary, agency, fmt, url_name
+):
+    response = client_for(secretary).get(reverse(url_name, args=[2022]))
+    assert response.status_code == 200
+    assert export(tmp_path, "agency", fmt).read_bytes() == response.content

@@ -161,6 +161,7 @@ def test_the_footer_sits_below_the_text_block(word):
     assert Mm(20) < section.footer_distance < section.bottom_margin
 
 
+@pytest.mark.slow  # boots LibreOffice
 def test_libreoffice_opens_the_file_and_prints_the_text(tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:

@@ -1,6 +1,6 @@
-"""The seed's facts (shared/seed/000_56c7eb5890fe722a.txt, part 一 to 三) come back out of the demo data.
+"""The model summary's facts (docs/design.md §6, parts 一 to 三) come back out of the demo data.
 
-Each assertion is one fact of the seed, looked for in the generated summary of 县工业和信息化局 for 2022.
+Each assertion is one fact of that summary, looked for in the generated summary of 县工业和信息化局 for 2022.
 """
 
 import pytest

@@ -1,4 +1,5 @@
-"""A year imported from ledger files (DESIGN §7) gives a summary whose every figure is a hand count of them.
+"""A year imported from ledger files (docs/imports.md) gives a summary whose every figure is a hand
+count of them.
 
 The expected figures are counted here from the very rows written to the files, not typed in.
 """

@@ -1,6 +1,6 @@
 """Every named URL of the portal, requested by every kind of person, against our agency's objects.
 
-The table below is the permission model written out (DESIGN §3, CONVENTIONS "Scoping"): logged out →
+The table below is the permission model written out (docs/design.md §2 and §8): logged out →
 the login page; another agency's object → 404; visible but the role is too low → 403; a POST-only
 action asked with GET → 405. A URL added to the URLconf without a row here fails
 `test_every_named_url_has_a_row_in_the_table`, so nobody ships a page whose permissions were never

@@ -1,4 +1,5 @@
-"""`python manage.py import_ledger FILE --org ORG [--type …] [--dry-run] [--user USERNAME]` (DESIGN §7)."""
+"""`python manage.py import_ledger FILE --org ORG [--type …] [--dry-run] [--user USERNAME]`
+(docs/design.md §7)."""
 
 from pathlib import Path
 
