@@ -14,10 +14,11 @@ from .activity import (
 )
 from .imports import ImportBatch
 from .records import Norm, PlanItem, Publicity, StudyPlan, StudyPoints
-from .rectification import RectificationItem, RectificationProgress
+from .rectification import RectificationItem, RectificationProgress, overdue_q
 from .stats import ActivityMonthStat, PersonYearStat
 
 __all__ = [
+    "overdue_q",
     "CENTRAL_GROUP_KINDS",
     "KIND_GROUP",
     "KIND_LABEL_ZH",
