@@ -120,3 +120,19 @@ def test_the_dashboards_monthly_tables_fit_their_cards_at_1366(live_server, demo
         box = page.locator(table).locator("xpath=..")
         assert box.evaluate("element => element.scrollWidth <= element.clientWidth"), table
     screenshot(page, "picky-secretary-dashboard-desktop")
+
+
+def test_a_yearly_rules_count_is_in_view_on_a_phone(live_server, demo, new_page):
+    page = new_page(PHONE)
+    login(page, live_server, "secretary")
+    page.goto(f"{live_server.url}/norms/?year=2022")
+    yearly = page.locator("#norms-grid td[colspan='12']").first
+    text = yearly.inner_text().strip()
+    assert "/" in text
+    # The count's own box, not the twelve-month cell's, lies within the phone's width.
+    right = yearly.evaluate(
+        "cell => { const range = document.createRange(); range.selectNodeContents(cell);"
+        " return range.getBoundingClientRect().right; }"
+    )
+    assert right <= PHONE["width"]
+    screenshot(page, "picky-secretary-norms-phone")
