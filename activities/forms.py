@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .materials import parse_material_titles
 from .models import LECTURE_KINDS, PRACTICE_KINDS, Activity, Attachment, Attendance, Kind
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, hours_between
 from .uploads import validate_upload
 
 COMMON_FIELDS = [
@@ -182,6 +182,9 @@ class ActivityForm(forms.ModelForm):
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start and end and end < start:
             self.add_error("end_time", _("The end time is before the start time."))
+        elif start and end and cleaned.get("hours") is None and "hours" in self.fields:
+            # 09:00–11:30 gives the attendees 2.5 study hours unless the recorder wrote others.
+            cleaned["hours"] = hours_between(start, end)
         if (
             self.kind in LECTURE_KINDS
             and not cleaned.get("speaker")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studyportal.accounts.models import Organization, Role, User
 from studyportal.accounts.scoping import orgs_visible_to
+from studyportal.names import person_name_key
 
 from .models import Activity, PlanItem, Publicity, RectificationItem
 
@@ -35,7 +36,26 @@ class ActivityChoiceField(forms.ModelChoiceField):
         return f"{obj.date:%Y-%m-%d} {obj.get_kind_display()} · {obj.title}"
 
 
+class _ByPinyin(forms.models.ModelChoiceIterator):
+    """The people of each agency in pinyin order (按拼音), as a Chinese reader looks a name up."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        people = sorted(
+            self.queryset,
+            key=lambda person: (
+                person.agency_id or 0,
+                person_name_key(self.field.label_from_instance(person)),
+            ),
+        )
+        for person in people:
+            yield self.choice(person)
+
+
 class PersonChoiceField(forms.ModelChoiceField):
+    iterator = _ByPinyin
+
     def label_from_instance(self, obj):
         return obj.real_name or obj.username
 

@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, F, Q, Sum, Value, When
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -41,17 +41,7 @@ def rectification_items_visible_to(user, *, today: datetime.date | None = None):
     return (
         RectificationItem.objects.filter(scope_q(user, "agency"), deleted_at__isnull=True)
         .select_related("agency", "owner", "found_in")
-        .annotate(
-            overdue=Case(
-                When(
-                    status__in=RectificationItem.OPEN_STATUSES,
-                    deadline__lt=today,
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        .with_overdue(today)
     )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
@@ -23,8 +23,20 @@ from .completeness import completeness_annotations, missing_items
 from .models import Activity, Attachment, Attendance, StudyMaterial
 
 
-def activities_visible_to(user):
+def _drafts_q(user, reviewers: Q) -> Q:
+    """Who sees a draft: the person who recorded it, and the recorders and secretaries (and
+    administrators) covering its organization (`reviewers`); other staff see it once submitted."""
+    return ~Q(status=Activity.Status.DRAFT) | Q(recorded_by=user) | reviewers
+
+
+def _in_scope_with_drafts(user):
+    """Every activity of the organizations the user covers, drafts included: only for what a draft's
+    other people need before it is submitted (signing in to it with its QR code)."""
     return Activity.objects.alive().filter(scope_q(user))
+
+
+def activities_visible_to(user):
+    return _in_scope_with_drafts(user).filter(_drafts_q(user, scope_q(user, min_role=Role.RECORDER)))
 
 
 def _activities_in_scope(user):
@@ -33,9 +45,12 @@ def _activities_in_scope(user):
     A scope of the whole tree needs no filter at all, and then the list's partial index on (date, id)
     serves its order and its count alone."""
     alive = Activity.objects.alive()
-    if sees_whole_tree(user):
+    if sees_whole_tree(user, Role.RECORDER):
         return alive
-    return alive.filter(organization_id__in=orgs_visible_to(user).values("pk"))
+    if not sees_whole_tree(user):
+        alive = alive.filter(organization_id__in=orgs_visible_to(user).values("pk"))
+    reviewers = Q(organization_id__in=orgs_visible_to(user, Role.RECORDER).values("pk"))
+    return alive.filter(_drafts_q(user, reviewers))
 
 
 def _with_list_data(queryset, related=("organization", "speaker", "recorded_by")):
@@ -110,11 +125,13 @@ def activity_page(queryset, number, per_page: int, *, from_either_end: bool = Fa
     return page
 
 
-def get_activity_for_user(user, pk: int) -> Activity:
-    """One activity in the user's scope (404 otherwise), with the list's annotations."""
+def get_activity_for_user(user, pk: int, *, drafts_of_others: bool = False) -> Activity:
+    """One activity the user may see (404 otherwise), with the list's annotations. `drafts_of_others`
+    opens the other people's drafts of the user's scope (for signing in to one)."""
     # With the reviewer, whom the detail page names.
     related = ("organization", "speaker", "recorded_by", "reviewed_by")
-    activity = get_object_or_404(_with_list_data(activities_visible_to(user), related=related), pk=pk)
+    rows = _in_scope_with_drafts(user) if drafts_of_others else activities_visible_to(user)
+    activity = get_object_or_404(_with_list_data(rows, related=related), pk=pk)
     activity.missing = missing_items(activity)
     return activity
 

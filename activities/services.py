@@ -6,6 +6,7 @@ counts exact by making the change inside `with stats_kept(pk):` (activities/stat
 """
 
 import datetime
+import decimal
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,14 @@ from .uploads import stored_name, validate_upload
 
 Status = Activity.Status
 
+
 # Fields a form may set through activity_create / activity_update.
+def hours_between(start: datetime.time, end: datetime.time) -> decimal.Decimal:
+    """Study hours of a session from its time span, to one decimal: 09:00–11:30 → 2.5."""
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    return (decimal.Decimal(minutes) / 60).quantize(decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP)
+
+
 EDITABLE_FIELDS = (
     "organization",
     "kind",

@@ -29,6 +29,7 @@ from activities.models import (
     Norm,
     PersonYearStat,
     RectificationItem,
+    overdue_q,
 )
 from activities.norms import (
     AMBER,
@@ -239,16 +240,22 @@ class RectificationFigures:
         return sum(self.by_status[status] for status in RectificationItem.OPEN_STATUSES)
 
     @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
     def closed(self) -> int:
         return self.by_status[RectificationItem.Status.DONE] + self.by_status[RectificationItem.Status.CLOSED]
 
 
-def _rectification_aggregates(today: datetime.date) -> dict:
-    open_q = Q(status__in=RectificationItem.OPEN_STATUSES)
+def _rectification_aggregates(year: int, today: datetime.date) -> dict:
+    """Over the items of `year` and before: the year's by status, and every overdue one, of whichever
+    year (an item carried over and still open is as overdue as the home page says)."""
     sums = {
-        f"status_{status}": Count("id", filter=Q(status=status)) for status in RectificationItem.Status.values
+        f"status_{status}": Count("id", filter=Q(year=year, status=status))
+        for status in RectificationItem.Status.values
     }
-    sums["overdue"] = Count("id", filter=open_q & Q(deadline__lt=today))
+    sums["overdue"] = Count("id", filter=overdue_q(today))
     return sums
 
 
@@ -265,8 +272,8 @@ def _rectification_from(row: dict) -> RectificationFigures:
 
 def rectification_figures(*, agency: Organization, year: int, today: datetime.date) -> RectificationFigures:
     """The agency's rectification items of the year by status, and how many are overdue (one query)."""
-    row = RectificationItem.objects.filter(agency=agency, year=year, deleted_at__isnull=True).aggregate(
-        **_rectification_aggregates(today)
+    row = RectificationItem.objects.filter(agency=agency, year__lte=year, deleted_at__isnull=True).aggregate(
+        **_rectification_aggregates(year, today)
     )
     return _rectification_from(row)
 
@@ -619,10 +626,10 @@ def overview(
 
     rectification = (
         RectificationItem.objects.filter(
-            scope_q(user, "agency", Role.ADMIN), year=year, deleted_at__isnull=True
+            scope_q(user, "agency", Role.ADMIN), year__lte=year, deleted_at__isnull=True
         )
         .values("agency_id")
-        .annotate(**_rectification_aggregates(today))
+        .annotate(**_rectification_aggregates(year, today))
         .order_by()
     )
     for item in rectification:

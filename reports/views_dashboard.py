@@ -257,7 +257,8 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
             "id": "rectification-overdue",
             "label": _("Rectification items overdue"),
             "value": rect.overdue,
-            "url": rectification(overdue="1"),
+            # Of whichever year: an item carried over is overdue all the same (activities.models.overdue_q).
+            "url": _with_query(rectification_path, overdue="1"),
             "alert": bool(rect.overdue),
         },
         {

@@ -18,11 +18,12 @@ from .activity import (
 )
 from .imports import ImportBatch
 from .records import Norm, PlanItem, Publicity, StudyPlan, StudyPoints
-from .rectification import RectificationItem, RectificationProgress
+from .rectification import RectificationItem, RectificationProgress, overdue_q
 from .recycle_bin import DeletedActivity, DeletedRectificationItem
 from .stats import ActivityMonthStat, PersonYearStat
 
 __all__ = [
+    "overdue_q",
     "CENTRAL_GROUP_KINDS",
     "KINDS",
     "KIND_ALIASES",

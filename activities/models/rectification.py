@@ -15,6 +15,19 @@ def deadline_horizon(today: datetime.date) -> datetime.date:
 
 
 class RectificationItemQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date | None = None):
+        return self.filter(overdue_q(today))
+
+    def with_overdue(self, today: datetime.date | None = None):
+        """Each item annotated with `overdue`, so that a list can sort and filter on it."""
+        return self.annotate(
+            overdue=models.Case(
+                models.When(overdue_q(today), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
     def deadline_near_or_past(self, today: datetime.date):
         """Open items whose deadline is near (`is_deadline_near`) or past (`is_overdue`)."""
         return self.filter(
@@ -99,7 +112,6 @@ class RectificationItem(models.Model):
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     history = HistoricalRecords()
-
     objects = RectificationItemQuerySet.as_manager()
 
     class Meta:
@@ -115,6 +127,7 @@ class RectificationItem(models.Model):
         return self.status in self.OPEN_STATUSES
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """`overdue_q` for one item in hand."""
         today = today or timezone.localdate()
         return self.is_open and self.deadline is not None and self.deadline < today
 
@@ -124,6 +137,13 @@ class RectificationItem(models.Model):
         return (
             self.is_open and self.deadline is not None and today <= self.deadline <= deadline_horizon(today)
         )
+
+
+def overdue_q(today: datetime.date | None = None) -> models.Q:
+    """The one rule for "overdue": still open and past its deadline, whichever year the item was
+    filed in (an item carried over from an earlier year is overdue all the same). The model's
+    `is_overdue`, the lists, the home page, the dashboard and the overview all use it."""
+    return models.Q(status__in=RectificationItem.OPEN_STATUSES, deadline__lt=today or timezone.localdate())
 
 
 class RectificationProgress(models.Model):

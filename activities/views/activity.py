@@ -21,7 +21,7 @@ from studyportal.downloads import as_download
 from .. import selectors, services
 from ..filters import ActivityFilter
 from ..forms import ActivityForm, AttachmentForm, ReturnForm
-from ..models import KIND_GROUP, Activity, Group, Kind
+from ..models import CENTRAL_GROUP_KINDS, KIND_GROUP, Activity, Group, Kind
 
 PAGE_SIZE = 20
 
@@ -93,8 +93,12 @@ def _chosen_agency(request, organizations):
     return first.agency if first else None
 
 
-def _initial_organization(user, organizations):
-    for candidate in (user.branch_id, user.agency_id):
+def _initial_organization(user, organizations, kind):
+    # The central group (中心组) is the agency's leadership: its sessions are the agency's, not a branch's.
+    preferred = (user.branch_id, user.agency_id)
+    if kind in CENTRAL_GROUP_KINDS:
+        preferred = preferred[::-1]
+    for candidate in preferred:
         if candidate and any(org.pk == candidate for org in organizations):
             return candidate
     return organizations[0].pk if organizations else None
@@ -152,7 +156,7 @@ def activity_new(request):
     else:
         form = ActivityForm(
             initial={
-                "organization": _initial_organization(request.user, organizations),
+                "organization": _initial_organization(request.user, organizations, kind),
                 "date": timezone.localdate(),
             },
             **form_kwargs,

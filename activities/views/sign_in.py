@@ -163,7 +163,8 @@ def activity_roster(request, pk):
 def activity_sign_in(request, pk, token):
     """GET shows the activity and a sign-in button; only the POST marks the person present, so a
     chat app's link preview or a browser's prefetch of the link signs nobody in."""
-    activity = selectors.get_activity_for_user(request.user, pk)
+    # An activity is signed in to while still a draft: the code, not the draft rule, admits the person.
+    activity = selectors.get_activity_for_user(request.user, pk, drafts_of_others=True)
     try:
         check_token(activity, token)
     except TokenInvalid:

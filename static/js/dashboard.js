@@ -25,7 +25,13 @@
   var builders = {
     activities: function () {
       var option = base();
-      option.legend = { top: 0 };
+      // On a phone the legend takes two lines: below the bars it cannot cover the axis title.
+      if (window.innerWidth < 576) {
+        option.legend = { bottom: 0, type: "scroll" };
+        option.grid.bottom = 40;
+      } else {
+        option.legend = { top: 0 };
+      }
       option.xAxis = { type: "category", data: labels.months };
       option.yAxis = { type: "value", minInterval: 1, name: labels.activities };
       option.series = Object.keys(data.groups).map(function (group) {

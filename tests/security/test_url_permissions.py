@@ -145,18 +145,19 @@ EXPECTED = {
     "activities:my_record":                (LOGIN, 200, 200, 200, 200, 200, 200),
     "activities:export":                   (LOGIN, 200, 200, 200, 200, 200, 200),
     "activities:detail":                   (LOGIN, 200, 200, 200, 200, 200, 404),
-    # The draft is the recorder's: staff see it but change only their own drafts.
-    "activities:edit":                     (LOGIN, 403, 200, 200, 200, 200, 404),
-    "activities:submit":                   (LOGIN, 403, DONE, DONE, DONE, DONE, 404),
+    # The draft is the recorder's: other staff do not see it until it is submitted (issue 14).
+    "activities:edit":                     (LOGIN, 404, 200, 200, 200, 200, 404),
+    "activities:submit":                   (LOGIN, 404, DONE, DONE, DONE, DONE, 404),
     "activities:approve":                  (LOGIN, 403, 403, DONE, DONE, DONE, 404),
     # Without a comment the return is refused with a message on the page the reviewer came from.
     "activities:return":                   (LOGIN, 403, 403, DONE, DONE, DONE, 404),
-    "activities:delete":                   (LOGIN, 403, DONE, DONE, DONE, DONE, 404),
-    "activities:attachment_add":           (LOGIN, 403, DONE, DONE, DONE, DONE, 404),
-    "activities:qr":                       (LOGIN, 403, 200, 200, 200, 200, 404),
-    # Only the agency's own people sign in; the committee sees the record but is not its attendee.
+    "activities:delete":                   (LOGIN, 404, DONE, DONE, DONE, DONE, 404),
+    "activities:attachment_add":           (LOGIN, 404, DONE, DONE, DONE, DONE, 404),
+    "activities:qr":                       (LOGIN, 404, 200, 200, 200, 200, 404),
+    # Only the agency's own people sign in, to the draft too; the committee is not its attendee.
     "activities:sign_in":                  (LOGIN, 200, 200, 200, 200, 403, 404),
-    "activities:attachment_download":      (LOGIN, 200, 200, 200, 200, 200, 404),
+    # The photo is the draft's: hidden from other staff with the draft.
+    "activities:attachment_download":      (LOGIN, 404, 200, 200, 200, 200, 404),
     # Importing is for recorders and up, anywhere they hold that role.
     "imports:upload":                      (LOGIN, 403, 200, 200, 200, 200, 200),
     # An upload waiting for confirmation is its uploader's alone (it is a private file, not a record).
