@@ -59,9 +59,9 @@ def _organization(request, year: int, *, kinds) -> Organization:
     return organization
 
 
-def _summary(request, year: int):
+def _summary(request, year: int, *, with_sources: bool = False):
     agency = _organization(request, year, kinds=[Organization.Kind.AGENCY])
-    return agency, services.summary_document(agency=agency, year=year)
+    return agency, services.summary_document(agency=agency, year=year, with_sources=with_sources)
 
 
 def _attachment(content, *, content_type: str, filename: str) -> HttpResponse:
@@ -73,7 +73,8 @@ def _attachment(content, *, content_type: str, filename: str) -> HttpResponse:
 @require_safe
 @login_required
 def docx(request, year: int):
-    _agency, document = _summary(request, year)
+    # ?sources=1 appends the table of sources: each figure with the dates and titles of its records.
+    _agency, document = _summary(request, year, with_sources=request.GET.get("sources") == "1")
     return _attachment(document_to_docx(document), content_type=DOCX_TYPE, filename=f"{document.title}.docx")
 
 

@@ -35,6 +35,7 @@ PAGE_NUMBER_SIZE = Pt(14)  # 4号
 # 225 mm / 22 lines would be 28.99 pt; the usual 28.95 pt keeps 22 lines safely inside the block.
 LINE_PITCH = Pt(28.95)
 INDENT = Pt(32)  # two characters of 3号
+SOURCE_COLUMNS = (Mm(36), Mm(120))  # the appendix of sources: date, title (the 156 mm text block)
 
 LATIN = "Times New Roman"
 FANGSONG = "仿宋_GB2312"
@@ -77,6 +78,8 @@ def document_to_docx(document: Document) -> bytes:
     for paragraph in document.paragraphs:
         word.add_paragraph(paragraph.text, style=STYLE_NAMES.get(paragraph.style, "Normal"))
 
+    if document.sources:
+        _add_sources(word, document)
     _add_page_numbers(word, section)
     out = io.BytesIO()
     word.save(out)
@@ -213,6 +216,17 @@ def _define_styles(word):
     _paragraph_style(word, "Heading 1", east_asia=HEITI, size=BODY_SIZE, outline=0)
     _paragraph_style(word, "Heading 2", east_asia=KAITI, size=BODY_SIZE, outline=1)
     _paragraph_style(word, "Heading 3", east_asia=FANGSONG, size=BODY_SIZE, outline=2)
+    # The appendix of sources' tables: the body font without the first-line indent, lines as tall as
+    # their text (a title of two lines keeps its row compact).
+    table_text = _paragraph_style(
+        word,
+        "Table Text",
+        east_asia=FANGSONG,
+        size=BODY_SIZE,
+        alignment=WD_ALIGN_PARAGRAPH.LEFT,
+        indent=Pt(0),
+    )
+    table_text.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     footer = _paragraph_style(word, "Footer", east_asia=SONGTI, size=PAGE_NUMBER_SIZE, indent=Pt(0))
     # Page numbers are 宋体 throughout, digits included (GB/T 9704 7.5: 4号半角宋体阿拉伯数字).
     _set_fonts(footer.font.element.get_or_add_rPr(), east_asia=SONGTI, latin=SONGTI)
@@ -225,6 +239,34 @@ def _define_styles(word):
     for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3"):
         for link in word.styles[name].element.findall(qn("w:link")):
             link.getparent().remove(link)
+
+
+def _add_sources(word, document):
+    """The appendix of sources on a new page, as GB/T 9704 lays out an attachment: "附件" in 黑体 at
+    the top left, its title as a title, then each figure (1. …) with a table of its records' dates
+    and titles in the body font."""
+    attachment_label, date_label, title_label = document.sources_labels
+    attachment = word.add_paragraph(attachment_label, style="Heading 1")
+    attachment.paragraph_format.page_break_before = True
+    attachment.paragraph_format.first_line_indent = Pt(0)
+    word.add_paragraph(document.sources_title, style="Title")
+    for number, source in enumerate(document.sources, start=1):
+        word.add_paragraph(f"{number}. {source.heading}", style="Heading 3")
+        table = word.add_table(rows=1, cols=2)
+        table.style = word.styles["Table Grid"]
+        table.autofit = False
+        # The grid's widths for LibreOffice and WPS, the cells' for Word: a date, and the rest.
+        for column, width in zip(table.columns, SOURCE_COLUMNS, strict=True):
+            column.width = width
+        for row_cells, (date, title) in zip(
+            [table.rows[0].cells] + [table.add_row().cells for _row in source.rows],
+            [(date_label, title_label), *source.rows],
+            strict=True,
+        ):
+            for cell, text, width in zip(row_cells, (date, title), SOURCE_COLUMNS, strict=True):
+                cell.width = width
+                cell.paragraphs[0].style = word.styles["Table Text"]
+                cell.paragraphs[0].text = text
 
 
 def _no_grid(style):
