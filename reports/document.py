@@ -27,6 +27,14 @@ class Table:
     widths: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class SourceTable:
+    """A figure of the text and the records behind it, for the appendix of sources."""
+
+    heading: str  # "中心组集中学习研讨：14条"
+    rows: list[tuple[str, str]]  # (date, title) of each record
+
+
 @dataclass
 class Document:
     title: str
@@ -35,3 +43,7 @@ class Document:
     # Shown under the title in the print view and the Word file (agency and date), may be empty.
     signature: str = ""
     date_line: str = ""
+    # On request: an appendix after the text naming the records behind each figure (Word only).
+    sources_title: str = ""
+    sources_labels: tuple[str, str, str] = ("", "", "")  # "附件", and the columns "日期", "主题"
+    sources: list[SourceTable] = field(default_factory=list)

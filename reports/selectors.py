@@ -202,3 +202,51 @@ def year_on_year_sentence(*, activities: int, previous: int) -> str:
         "%(n)d study activities in the year, %(change)s",
         activities,
     ) % {"n": activities, "change": change}
+
+
+# ---------------------------------------------------------------------------------------------
+# Where each figure comes from
+
+
+@dataclass(frozen=True)
+class FigureSource:
+    """A figure of the summary and the records it counts, found with the ledger's own filter."""
+
+    label: str
+    filters: dict[str, str]  # the ledger's (/activities/) parameters besides year, agency and status
+    records: list[tuple]  # (date, title) of each record, in date order
+
+    @property
+    def count(self) -> int:
+        return len(self.records)
+
+
+def source_figures() -> list[tuple[str, dict[str, str]]]:
+    """The figures the summary states, as (label, ledger filter): the central group's sessions,
+    the lectures given by leaders, then each kind."""
+    from activities.filters import CENTRAL_GROUP
+
+    return [
+        (gettext("Central group study and seminars"), {"group": CENTRAL_GROUP}),
+        (gettext("Lectures given by leaders"), {"leader": "1"}),
+        *((str(label), {"kind": kind}) for kind, label in Kind.choices),
+    ]
+
+
+def summary_sources(*, agency: Organization, year: int) -> list[FigureSource]:
+    """Each figure of `source_figures` that is not zero, with its records: the ledger's filter
+    (activities.filters.ActivityFilter) applied to the year's approved records of the agency, so the
+    appendix, the ledger and the figure cannot disagree. One query per figure of the list (a fixed
+    number), for an export made on request."""
+    from activities.filters import ActivityFilter
+
+    approved = approved_activities(agency=agency, year=year)
+    sources = []
+    for label, filters in source_figures():
+        rows = (
+            ActivityFilter(filters, queryset=approved).qs.order_by("date", "id").values_list("date", "title")
+        )
+        records = list(rows)
+        if records:
+            sources.append(FigureSource(label=label, filters=filters, records=records))
+    return sources

@@ -4,15 +4,17 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from activities.materials import chinese_number as cn
 from studyportal.accounts.models import Organization
 from studyportal.audit.models import AuditEntry
 from studyportal.audit.services import audit_record_bulk
 
-from .document import Document, Paragraph
+from .document import Document, Paragraph, SourceTable
 from .models import Summary, SummarySection
+from .selectors import summary_sources
 from .summary import ACHIEVEMENTS_HEADING, HEADINGS, SECTION_KEYS, build_summary, summary_title
 
 ACHIEVEMENT_KEYS = ("leading", "experiential", "practice")
@@ -76,8 +78,9 @@ def summary_sections(*, agency: Organization, year: int, summary: Summary | None
     return views
 
 
-def summary_document(*, agency: Organization, year: int) -> Document:
-    """What the exports write: the final snapshot when final, else the current draft."""
+def summary_document(*, agency: Organization, year: int, with_sources: bool = False) -> Document:
+    """What the exports write: the final snapshot when final, else the current draft; with the
+    appendix of sources on request (each figure with the dates and titles of its records)."""
     summary = summary_get(agency=agency, year=year)
     sections = summary_sections(agency=agency, year=year, summary=summary)
     final = summary is not None and summary.is_final
@@ -99,6 +102,19 @@ def summary_document(*, agency: Organization, year: int) -> Document:
             else section.heading
         )
         document.paragraphs.extend(_paragraphs(section.key, heading, section.text))
+    if with_sources:
+        # The agency's Chinese document, whatever language the reader's interface uses.
+        with translation.override("zh-hans"):
+            document.sources_title = gettext("Sources of the figures")
+            document.sources_labels = (gettext("Attachment"), gettext("Date"), gettext("Topic"))
+            document.sources = [
+                SourceTable(
+                    heading=gettext("%(figure)s: %(count)d records")
+                    % {"figure": source.label, "count": source.count},
+                    rows=[(f"{date:%Y-%m-%d}", title) for date, title in source.records],
+                )
+                for source in summary_sources(agency=agency, year=year)
+            ]
     return document
 
 

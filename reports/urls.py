@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_sources
 
 app_name = "reports"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:year>/sections/<slug:key>/", views.section, name="section"),
     path("<int:year>/sections/<slug:key>/edit/", views.section_edit, name="section_edit"),
     path("<int:year>/sections/<slug:key>/regenerate/", views.section_regenerate, name="section_regenerate"),
+    path("<int:year>/sources/", views_sources.sources, name="sources"),
     path("<int:year>/finalize/", views.finalize, name="finalize"),
     path("<int:year>/reopen/", views.reopen, name="reopen"),
 ]

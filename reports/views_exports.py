@@ -68,9 +68,9 @@ def _organization(request, year: int, *, kinds) -> Organization:
     return organization
 
 
-def _summary(request, year: int):
+def _summary(request, year: int, *, with_sources: bool = False):
     agency = _organization(request, year, kinds=[Organization.Kind.AGENCY])
-    return agency, services.summary_document(agency=agency, year=year)
+    return agency, services.summary_document(agency=agency, year=year, with_sources=with_sources)
 
 
 def _attachment(content, *, content_type: str, agency, year: int, title: str, extension: str) -> HttpResponse:
@@ -82,7 +82,9 @@ def _attachment(content, *, content_type: str, agency, year: int, title: str, ex
 @login_required
 def summary_export(request, year: int, fmt: str):
     """The summary as a file in one of SUMMARY_FORMATS (the URL names the format)."""
-    agency, document = _summary(request, year)
+    # ?sources=1 appends to the Word file the table of sources: each figure with its records.
+    with_sources = fmt == "docx" and request.GET.get("sources") == "1"
+    agency, document = _summary(request, year, with_sources=with_sources)
     summary_format = SUMMARY_FORMATS[fmt]
     return _attachment(
         summary_format.write(document),

@@ -95,6 +95,8 @@ def document_to_docx(document: Document) -> bytes:
         else:
             word.add_paragraph(block.text, style=STYLE_NAMES.get(block.style, "Normal"))
 
+    if document.sources:
+        _add_sources(word, document, section)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
@@ -287,6 +289,21 @@ def _add_table(word, table: Table, section):
                 paragraph.add_run(line)
     # Word needs a paragraph after a table; an empty one also keeps two tables apart.
     word.add_paragraph("", style="Table Text")
+
+
+def _add_sources(word, document, section):
+    """The appendix of sources on a new page, as GB/T 9704 lays out an attachment: "附件" in 黑体 at
+    the top left, its title as a title, then each figure (1. …) with a table of its records' dates
+    and titles (the archive's table layout)."""
+    attachment_label, date_label, title_label = document.sources_labels
+    attachment = word.add_paragraph(attachment_label, style="Heading 1")
+    attachment.paragraph_format.page_break_before = True
+    attachment.paragraph_format.first_line_indent = Pt(0)
+    word.add_paragraph(document.sources_title, style="Title")
+    for number, source in enumerate(document.sources, start=1):
+        word.add_paragraph(f"{number}. {source.heading}", style="Heading 3")
+        rows = [list(row) for row in source.rows]
+        _add_table(word, Table(rows=rows, header=[date_label, title_label], widths=(3, 10)), section)
 
 
 def _no_grid(style):

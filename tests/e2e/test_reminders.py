@@ -1,6 +1,7 @@
 """The year-round assistant in a real Chromium, on the demo data (the year 2022), a few days before
 the first quarter of 2023 ends with nothing recorded yet: the secretary sees an amber rule on the
-home page, opens the bell, and follows a figure of the dashboard to the records it counts."""
+home page, opens the bell, and follows a figure of the dashboard and one of the summary to the
+records they count."""
 
 import datetime
 import importlib
@@ -60,3 +61,15 @@ def test_the_secretary_is_warned_before_a_rule_is_missed_and_traces_a_figure(
     assert "/activities/" in page.url and "group=central_group" in page.url
     assert page.locator("#activity-rows .activity-row").count() == shown
     screenshot(page, f"reminders-figure-records-{name}")
+
+    # The summary's figures: its sources page, and the central group's count followed to the ledger.
+    page.goto(f"{live_server.url}/reports/2022/?org=gongxinju")
+    page.locator("#summary-sources").click()
+    page.wait_for_load_state("networkidle")
+    central = page.locator(".source-figure", has_text="中心组集中学习研讨").first.locator(".source-count")
+    count = int("".join(ch for ch in central.inner_text() if ch.isdigit()))
+    assert count == shown  # the same figure as the dashboard's
+    screenshot(page, f"reminders-summary-sources-{name}")
+    central.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#activity-rows .activity-row").count() == count

@@ -103,6 +103,7 @@ REQUESTS = {
     "reports:section_regenerate": ("post", lambda w: {"year": YEAR, "key": "leading"}, "org=agency"),
     "reports:finalize": ("post", lambda w: {"year": YEAR}, "org=agency"),
     "reports:reopen": ("post", lambda w: {"year": FINAL_YEAR}, "org=agency"),
+    "reports:sources": ("get", lambda w: {"year": YEAR}, "org=agency"),
     "exports:docx": ("get", lambda w: {"year": YEAR}, "org=agency"),
     "exports:xlsx": ("get", lambda w: {"year": YEAR}, "org=agency"),
     "exports:markdown": ("get", lambda w: {"year": YEAR}, "org=agency"),
@@ -117,6 +118,10 @@ REQUESTS = {
     "dashboard:overview_xlsx": ("get", None, ""),
     "dashboard:review_approve": ("post", lambda w: {"pk": w.submitted.pk}, ""),
     "dashboard:review_return": ("post", lambda w: {"pk": w.submitted.pk}, ""),
+    # notifications: each person's own inbox, bell and e-mail choice
+    "notifications:inbox": ("get", None, ""),
+    "notifications:bell": ("get", None, ""),
+    "notifications:email": ("post", None, ""),
 }
 
 
@@ -132,6 +137,10 @@ def _secretarys_export(w):
 # name:                                  anonymous staff recorder secretary admin committee outsider
 EXPECTED = {
     "home":                                (LOGIN, 200, 200, 200, 200, 200, 200),
+    "notifications:inbox":                 (LOGIN, 200, 200, 200, 200, 200, 200),
+    "notifications:bell":                  (LOGIN, 200, 200, 200, 200, 200, 200),
+    # POSTed without a choice: refused with a message on the inbox.
+    "notifications:email":                 (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE),
     # A logged-in person asking for the login page is sent on to their home page.
     "login":                               (200, DONE, DONE, DONE, DONE, DONE, DONE),
     "logout":                              (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
@@ -191,6 +200,7 @@ EXPECTED = {
     "tracking:norms":                      (LOGIN, 200, 200, 200, 200, 200, 404),
     "reports:index":                       (LOGIN, 200, 200, 200, 200, 200, 200),
     "reports:summary":                     (LOGIN, 200, 200, 200, 200, 200, 404),
+    "reports:sources":                     (LOGIN, 200, 200, 200, 200, 200, 404),
     "reports:section":                     (LOGIN, 200, 200, 200, 200, 200, 404),
     "reports:section_edit":                (LOGIN, 403, 403, 200, 200, 200, 404),
     "reports:section_regenerate":          (LOGIN, 403, 403, DONE, DONE, DONE, 404),
