@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("reports.urls_exports")),
     path("reports/", include("reports.urls")),
     path("dashboard/", include("reports.urls_dashboard")),
+    path("people/", include("studyportal.accounts.urls_people")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

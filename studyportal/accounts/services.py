@@ -1,4 +1,4 @@
-"""Writes on organizations and people."""
+"""Writes on organizations and people: the tree, moves (组织关系转接), accounts and roles."""
 
 import secrets
 
@@ -148,3 +148,147 @@ def role_grant(*, user: User, organization: Organization, role: str) -> RoleAssi
         user=user, organization=organization, role=role
     )
     return assignment
+
+
+# --- people and branches managed in the portal (views_people.py) ------------------------------------
+
+
+def _require_secretary(by, organization: Organization) -> None:
+    from .scoping import has_role
+
+    if not has_role(by, organization, Role.SECRETARY):
+        raise PermissionDenied
+
+
+def _check_name_free(agency: Organization, real_name: str, *, exclude=None) -> None:
+    taken = User.objects.filter(agency=agency, real_name=real_name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise OrganizationError(
+            _("%(agency)s already has people named %(names)s.") % {"agency": agency, "names": real_name}
+        )
+
+
+@transaction.atomic
+def person_create(
+    *,
+    by,
+    agency: Organization,
+    branch: Organization | None,
+    username: str,
+    real_name: str,
+    position: str = "",
+    is_party_member: bool = False,
+    is_leader: bool = False,
+) -> tuple[User, str]:
+    """A new person of the agency, staff there, with an initial password returned to be shown once;
+    they must choose their own at first login."""
+    _require_secretary(by, branch or agency)
+    if branch is not None and branch.parent_id != agency.pk:
+        raise OrganizationError(_("The branch is not one of the agency's."))
+    if User.objects.filter(username=username).exists():
+        raise OrganizationError(_("The user name %(username)s is taken.") % {"username": username})
+    _check_name_free(agency, real_name)
+    person = User.objects.create(
+        username=username,
+        real_name=real_name,
+        position=position,
+        agency=agency,
+        branch=branch,
+        is_party_member=is_party_member,
+        is_leader=is_leader,
+    )
+    role_grant(user=person, organization=agency, role=Role.STAFF)
+    return person, user_set_initial_password(user=person)
+
+
+@transaction.atomic
+def person_update(*, person: User, by, **fields) -> User:
+    """Name, position, Party membership, leadership: the details a secretary keeps up to date."""
+    _require_secretary(by, person.branch or person.agency)
+    editable = {"real_name", "position", "is_party_member", "is_leader"}
+    if set(fields) - editable:
+        raise TypeError(f"not editable: {sorted(set(fields) - editable)}")
+    if "real_name" in fields:
+        _check_name_free(person.agency, fields["real_name"], exclude=person)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.save(update_fields=list(fields))
+    return person
+
+
+@transaction.atomic
+def person_set_active(*, person: User, by, active: bool) -> User:
+    """People who leave are deactivated, never deleted: their records keep naming them."""
+    _require_secretary(by, person.branch or person.agency)
+    if person.pk == by.pk and not active:
+        raise OrganizationError(_("You cannot deactivate yourself."))
+    person.is_active = active
+    person.save(update_fields=["is_active"])
+    return person
+
+
+@transaction.atomic
+def person_reset_password(*, person: User, by) -> str:
+    _require_secretary(by, person.branch or person.agency)
+    return user_set_initial_password(user=person)
+
+
+@transaction.atomic
+def branch_create(*, agency: Organization, name: str, by) -> Organization:
+    _require_secretary(by, agency)
+    if Organization.objects.filter(name=name).exists():
+        raise OrganizationError(_("An organization named %(name)s exists already.") % {"name": name})
+    code = f"{agency.code}-{secrets.token_hex(3)}"
+    return organization_create(code=code, name=name, kind=Organization.Kind.BRANCH, parent=agency)
+
+
+@transaction.atomic
+def organization_rename(*, organization: Organization, name: str, by) -> Organization:
+    _require_secretary(by, organization)
+    if Organization.objects.filter(name=name).exclude(pk=organization.pk).exists():
+        raise OrganizationError(_("An organization named %(name)s exists already.") % {"name": name})
+    organization.name = name
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def organization_close(*, organization: Organization, by) -> Organization:
+    """A branch that is dissolved: kept (its records point at it), closed for new ones. Its members
+    are moved first, so that nobody is left in a closed branch."""
+    _require_secretary(by, organization)
+    if User.objects.filter(branch=organization, is_active=True).exists():
+        raise OrganizationError(_("Move the branch's members to another branch before closing it."))
+    organization.is_active = False
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def branch_roles_set(*, branch: Organization, secretary: User | None, recorders, by) -> None:
+    """Names the branch's secretary and recorders: the roles on the branch become exactly these."""
+    _require_secretary(by, branch)
+    wanted = {(person.pk, Role.RECORDER) for person in recorders}
+    if secretary is not None:
+        wanted.add((secretary.pk, Role.SECRETARY))
+    strangers = [
+        person
+        for person in [secretary, *recorders]
+        if person is not None and person.agency_id != branch.parent_id
+    ]
+    if strangers:
+        raise OrganizationError(
+            _("%(names)s do not belong to %(agency)s.")
+            % {"names": "、".join(str(person) for person in strangers), "agency": branch.parent}
+        )
+    current = RoleAssignment.objects.filter(
+        organization=branch, role__in=[Role.SECRETARY, Role.RECORDER]
+    ).select_related("user")
+    for assignment in current:
+        if (assignment.user_id, assignment.role) not in wanted:
+            assignment.delete()
+    people = {person.pk: person for person in [secretary, *recorders] if person is not None}
+    for person_id, role in sorted(wanted):
+        role_grant(user=people[person_id], organization=branch, role=role)
