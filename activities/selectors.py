@@ -20,7 +20,7 @@ from studyportal.choices import label_of
 from studyportal.names import person_name_key
 
 from .completeness import completeness_annotations, missing_items
-from .models import Activity, Attachment, Attendance, StudyMaterial
+from .models import KIND_GROUP, Activity, Attachment, Attendance, Group, StudyMaterial
 
 
 def _drafts_q(user, reviewers: Q) -> Q:
@@ -274,8 +274,21 @@ def my_record(user, year: int) -> dict:
         Decimal(0),
     )
     all_hours = sum((row.activity.hours or Decimal(0) for row in present), Decimal(0))
+    by_group = []
+    for group, label in Group.choices:
+        rows = [row for row in present if KIND_GROUP[row.activity.kind] == group]
+        by_group.append(
+            {
+                "group": group,
+                "label": label,
+                "count": len(rows),
+                "hours": sum((row.activity.hours or Decimal(0) for row in rows), Decimal(0)),
+            }
+        )
     return {
         "attendances": attendances,
+        # Present, by the seed's three groups (领学 / 助学 / 检学), records awaiting review included.
+        "by_group": by_group,
         "present_count": len(present),
         "approved_hours": approved_hours,
         "all_hours": all_hours,

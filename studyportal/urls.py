@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("dashboard/", include("reports.urls_dashboard")),
     path("notifications/", include("studyportal.notifications.urls")),
+    path("people/", include("studyportal.accounts.urls_people")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,7 @@ RANK = {Role.STAFF: 1, Role.RECORDER: 2, Role.SECRETARY: 3, Role.ADMIN: 4}
 # The lowest role that opens the pages not open to every member. The views require it, and the menu
 # (context_processors.roles) offers a page only to those who hold that role somewhere, so the menu
 # never leads to a 403. Members see their own study points on "My study record".
-PAGE_ROLES = {"points": Role.SECRETARY, "dashboard": Role.SECRETARY}
+PAGE_ROLES = {"points": Role.SECRETARY, "dashboard": Role.SECRETARY, "people": Role.SECRETARY}
 
 
 def _assignments(user) -> list[tuple[int, str]]:

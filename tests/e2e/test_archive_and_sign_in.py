@@ -1,8 +1,11 @@
 """Issue 17 in a real Chromium: the secretary downloads the year's archive; the recorder runs a
-meeting's sign-in from a laptop screen while a colleague signs in on a phone."""
+meeting's sign-in from a laptop screen while a colleague signs in on a phone; the administrator moves a
+member to the neighbouring agency."""
 
+import io
 import zipfile
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from activities.models import Activity
@@ -81,3 +84,31 @@ def test_the_recorder_runs_the_sign_in_while_a_colleague_signs_in_on_a_phone(liv
         ("staff", "present"),
         ("secretary", "leave"),
     }
+
+
+def test_the_admin_moves_a_member_to_the_neighbouring_agency(live_server, demo, desktop_page):
+    page = desktop_page
+    person = User.objects.get(username="staff")
+    target = Organization.objects.filter(kind="branch", parent__code="fagaiju").first()
+    login(page, live_server, "admin")
+    page.click("nav >> text=人员管理")
+    page.select_option("#people-org", label="县工业和信息化局")
+    page.click("text=查看")
+    page.wait_for_load_state("networkidle")
+    row = page.locator(f"#person-{person.pk}")
+    assert person.real_name in row.inner_text()
+    screenshot(page, "people-1-list")
+    row.locator(".person-move").click()
+    page.wait_for_load_state("networkidle")
+    page.select_option("#move-form select[name=branch]", str(target.pk))
+    screenshot(page, "people-2-move")
+    page.click("#move-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert f"{person.real_name} 已转入 {target.name}" in page.locator("main").inner_text()
+    assert person.real_name in page.locator("#people").inner_text()
+    screenshot(page, "people-3-moved")
+    person.refresh_from_db()
+    assert (person.agency.code, person.branch) == ("fagaiju", target)
+    out = io.StringIO()
+    call_command("stats_rebuild", verify=True, stdout=out)
+    assert "一致" in out.getvalue()
