@@ -81,3 +81,17 @@ def test_a_recorder_logs_in_records_and_submits_an_activity_with_the_keyboard_on
     screenshot(page, "keyboard-3-submitted")
     activity = Activity.objects.get(title=TITLE)
     assert (activity.status, activity.attendances.filter(status="present").count()) == ("submitted", 2)
+
+
+def test_a_refused_login_puts_the_focus_on_the_error_summary(live_server, demo, phone_page):
+    page = phone_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.keyboard.type("recorder")
+    page.keyboard.press("Tab")
+    page.keyboard.type("not-the-password")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    summary = page.locator("main form .alert-danger")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.matches('main form .alert-danger')"), focused(page)
+    screenshot(page, "keyboard-login-refused-phone")
