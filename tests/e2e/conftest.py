@@ -4,7 +4,6 @@ They skip, saying why, where Chromium or Playwright is missing; CI installs both
 test-artifacts/ (not committed) so a person can look at what the user saw.
 """
 
-import json
 import os
 from pathlib import Path
 
@@ -111,15 +110,3 @@ def login(page, live_server, username, password=DEMO_PASSWORD):
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def pytest_terminal_summary(terminalreporter):
-    """The rules axe could not decide, recorded by test_accessibility.py: a person checks them."""
-    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
-        for key, value in getattr(report, "user_properties", []):
-            if key != "axe_incomplete":
-                continue
-            data = json.loads(value)
-            terminalreporter.section(f"axe: needs review ({data['language']}, {data['pages']} page checks)")
-            for rule, names in data["review"].items():
-                terminalreporter.write_line(f"{rule}: {len(names)} pages: {', '.join(names)}")
