@@ -1,5 +1,7 @@
 """The usual cast: a committee with two agencies, each with a branch, and a person in each role."""
 
+import json
+
 import pytest
 
 from studyportal.accounts.models import Organization, Role
@@ -116,3 +118,18 @@ def today_is(monkeypatch):
         return date
 
     return freeze
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The rules axe could not decide, recorded by e2e/test_accessibility.py: a person checks them.
+
+    Here, not in e2e/conftest.py: under pytest-xdist the controlling process, which writes the
+    summary, loads only this conftest."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        for key, value in getattr(report, "user_properties", []):
+            if key != "axe_incomplete":
+                continue
+            data = json.loads(value)
+            terminalreporter.section(f"axe: needs review ({data['language']}, {data['pages']} page checks)")
+            for rule, names in data["review"].items():
+                terminalreporter.write_line(f"{rule}: {len(names)} pages: {', '.join(names)}")

@@ -170,7 +170,8 @@ def _detail_context(request, item, **forms):
         "progress_form": forms.get("progress_form") or ProgressForm(),
         "close_form": forms.get("close_form") or CloseForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
-        "complete_form": forms.get("complete_form") or CompleteForm(),
+        # Its note would otherwise share the id "id_note" (and its label) with the progress form's.
+        "complete_form": forms.get("complete_form") or CompleteForm(auto_id="complete_%s"),
     }
 
 

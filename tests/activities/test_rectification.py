@@ -237,6 +237,15 @@ def test_the_owner_starts_and_completes_the_item(client_for, item, staff):
     assert item.progress.get().note == "已完成专题学习"
 
 
+def test_the_progress_note_and_the_completion_note_each_have_their_own_label(client_for, item, staff):
+    at(item, Status.IN_PROGRESS)
+    page = client_for(staff).get(reverse("tracking:rectification_detail", args=[item.pk])).content.decode()
+    # A second id="id_note" would send a screen reader, and a click on its label, to the first field.
+    assert page.count('id="id_note"') == 1
+    assert page.count('id="complete_note"') == 1
+    assert page.count('for="complete_note"') == 1
+
+
 # --- create and edit ----------------------------------------------------------------------
 
 

@@ -110,8 +110,9 @@ def test_the_activity_list_speaks_english_after_the_switch(live_server, demo, ph
     """test_login.py switches the home page; the choice must hold on the next page too."""
     page = phone_page
     login(page, live_server, "recorder")
+    page.select_option("#language-form select", "en")
     with page.expect_navigation():
-        page.select_option("#language-form select", "en")
+        page.click("#language-form button[type=submit]")
     page.goto(f"{live_server.url}/activities/?year=2022")
     assert page.locator("html").get_attribute("lang") == "en"
     heading = page.locator("h1").inner_text()

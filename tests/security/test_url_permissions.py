@@ -254,6 +254,27 @@ class World:
     pass
 
 
+def add_draft_and_upload(w, branch, recorder):
+    """The recorder's draft of today with an attachment, and an upload waiting for confirmation."""
+    # Dated today, so that its sign-in code is still valid (it closes at the end of the day).
+    today = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    w.draft = ActivityFactory(
+        organization=branch, recorded_by=recorder, status=Activity.Status.DRAFT, date=today
+    )
+    w.attachment = Attachment.objects.create(
+        activity=w.draft,
+        file=ContentFile(PNG_BYTES, name="photo.png"),
+        original_name="photo.png",
+        content_type="image/png",
+        size=len(PNG_BYTES),
+        uploaded_by=recorder,
+    )
+    csv = "日期,标题,媒体,级别,形式\n2022-04-01,一篇稿件,县融媒体中心,县级,文章\n"
+    w.batch = import_batch_create(
+        organization=w.agency, ledger_type="publicity", filename="上稿.csv", data=csv.encode(), by=recorder
+    )
+
+
 def _build_world():
     """Our agency's cast, as in tests/conftest.py, and one of each object the URLs point at."""
     w = World()
@@ -276,20 +297,8 @@ def _build_world():
     }
     RoleAssignmentFactory(user=w.people["committee_admin"], organization=committee, role=Role.ADMIN)
     recorder, secretary = w.people["recorder"], w.people["secretary"]
-    # Dated today, so that its sign-in code is still valid (it closes at the end of the day).
-    today = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    w.draft = ActivityFactory(
-        organization=branch, recorded_by=recorder, status=Activity.Status.DRAFT, date=today
-    )
+    add_draft_and_upload(w, branch, recorder)
     w.submitted = ActivityFactory(organization=branch, recorded_by=recorder, status=Activity.Status.SUBMITTED)
-    w.attachment = Attachment.objects.create(
-        activity=w.draft,
-        file=ContentFile(PNG_BYTES, name="photo.png"),
-        original_name="photo.png",
-        content_type="image/png",
-        size=len(PNG_BYTES),
-        uploaded_by=recorder,
-    )
     w.item = RectificationItemFactory(agency=w.agency, owner=secretary, created_by=recorder)
     w.placement = Publicity.objects.create(
         agency=w.agency,
@@ -301,10 +310,6 @@ def _build_world():
     )
     plan = StudyPlan.objects.create(agency=w.agency, year=YEAR, title="2022年学习计划")
     w.plan_item = PlanItem.objects.create(plan=plan, month=3, topic="学习党的二十大精神")
-    csv = "日期,标题,媒体,级别,形式\n2022-04-01,一篇稿件,县融媒体中心,县级,文章\n"
-    w.batch = import_batch_create(
-        organization=w.agency, ledger_type="publicity", filename="上稿.csv", data=csv.encode(), by=recorder
-    )
     Summary.objects.create(agency=w.agency, year=FINAL_YEAR, status=Summary.Status.FINAL)
     return w
 
