@@ -56,6 +56,7 @@ def held(db):
                 kind=kind,
                 date=datetime.date(YEAR, month, 10),
                 recorded_by=recorder,
+                stats=False,  # the attendance below is counted with the record, at once
                 **fields,
             )
             for person in present:
