@@ -373,10 +373,12 @@ def _item_step(item, data: SummaryData) -> str:
 
 
 def _points_measure(data: SummaryData) -> str:
-    if not data.low_points_people:
+    low = data.low_points
+    if low is None or not low.below:
         return "健全理论学习督学机制，党支部每月检查学习笔记和学习积分，推动自学常态化、制度化"
+    who = "党员" if low.below_party_members_only else "干部职工"
     return (
-        f"对{data.year}年度“学习强国”积分低于{data.points_threshold}分的{data.low_points_people}名党员"
+        f"对{data.year}年度学习积分低于{low.threshold}分的{low.below}名{who}"
         "由所在党支部逐一谈心提醒，按月通报学习积分，推动自学常态化、制度化"
     )
 

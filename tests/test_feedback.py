@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Activity, Kind
-from activities.stats import stats_add
 from reports.models import Summary
 from tests.factories import ActivityFactory
 
@@ -51,7 +50,6 @@ def test_approving_from_the_dashboard_queue_confirms_it(client_for, secretary, b
 @pytest.fixture
 def session(branch, secretary):
     activity = ActivityFactory(organization=branch, kind=Kind.CENTRAL_GROUP_STUDY, recorded_by=secretary)
-    stats_add(activity.pk)
     return activity
 
 

@@ -167,4 +167,4 @@ def test_changing_the_parent_in_the_admin_moves_the_whole_subtree(
         reverse("admin:accounts_organization_change", args=[branch.pk]),
         {"code": branch.code, "name": branch.name, "parent": second.pk, "is_active": "on"},
     )
-    assert refused.status_code == 200 and "cannot sit under" in refused.content.decode()
+    assert refused.status_code == 200 and "党支部不能设在" in refused.content.decode()
