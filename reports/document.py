@@ -26,6 +26,12 @@ class Table:
     # Relative column widths; equal when empty.
     widths: tuple[int, ...] = ()
 
+    @property
+    def percents(self) -> list[float]:
+        """The widths as shares of the line, for the HTML view's <col>."""
+        total = sum(self.widths)
+        return [round(100 * width / total, 1) for width in self.widths] if total else []
+
 
 @dataclass(frozen=True)
 class SourceTable:

@@ -64,6 +64,8 @@ REQUESTS = {
     "activities:delete": ("post", lambda w: {"pk": w.draft.pk}, ""),
     "activities:attachment_add": ("post", lambda w: {"pk": w.draft.pk}, ""),
     "activities:qr": ("get", lambda w: {"pk": w.draft.pk}, ""),
+    "activities:qr_code": ("get", lambda w: {"pk": w.draft.pk}, ""),
+    "activities:roster": ("get", lambda w: {"pk": w.draft.pk}, ""),
     "activities:sign_in": ("get", lambda w: {"pk": w.draft.pk, "token": sign_in_token(w.draft)}, ""),
     "activities:attachment_download": ("get", lambda w: {"pk": w.attachment.pk}, ""),
     # imports
@@ -109,6 +111,8 @@ REQUESTS = {
     "exports:markdown": ("get", lambda w: {"year": YEAR}, "org=agency"),
     "exports:html": ("get", lambda w: {"year": YEAR}, "org=agency"),
     "exports:print": ("get", lambda w: {"year": YEAR}, "org=agency"),
+    "exports:archive": ("get", lambda w: {"year": YEAR}, "org=agency"),
+    "exports:archive_zip": ("get", lambda w: {"year": YEAR}, "org=agency"),
     # A finished background export of the ledger, asked for by the secretary.
     "exports:job": ("get", lambda w: {"pk": _secretarys_export(w).pk}, ""),
     "exports:job_download": ("get", lambda w: {"pk": _secretarys_export(w).pk}, ""),
@@ -122,6 +126,20 @@ REQUESTS = {
     "notifications:inbox": ("get", None, ""),
     "notifications:bell": ("get", None, ""),
     "notifications:email": ("post", None, ""),
+    # people and branches
+    "people:list": ("get", None, "org=agency"),
+    "people:new": ("get", None, "org=agency"),
+    "people:year": ("get", lambda w: {"pk": w.people["staff"].pk}, ""),
+    "people:edit": ("get", lambda w: {"pk": w.people["staff"].pk}, ""),
+    "people:move": ("get", lambda w: {"pk": w.people["staff"].pk}, ""),
+    "people:active": ("post", lambda w: {"pk": w.people["staff"].pk}, ""),
+    "people:password": ("post", lambda w: {"pk": w.people["staff"].pk}, ""),
+    "people:branch_new": ("get", None, "org=agency"),
+    "people:branch": ("get", lambda w: {"pk": w.branch.pk}, ""),
+    "people:branch_rename": ("post", lambda w: {"pk": w.branch.pk}, ""),
+    "people:branch_roles": ("post", lambda w: {"pk": w.branch.pk}, ""),
+    "people:branch_move": ("post", lambda w: {"pk": w.branch.pk}, ""),
+    "people:branch_close": ("post", lambda w: {"pk": w.branch.pk}, ""),
 }
 
 
@@ -163,6 +181,8 @@ EXPECTED = {
     "activities:delete":                   (LOGIN, 404, DONE, DONE, DONE, DONE, 404),
     "activities:attachment_add":           (LOGIN, 404, DONE, DONE, DONE, DONE, 404),
     "activities:qr":                       (LOGIN, 404, 200, 200, 200, 200, 404),
+    "activities:qr_code":                  (LOGIN, 404, 200, 200, 200, 200, 404),
+    "activities:roster":                   (LOGIN, 404, 200, 200, 200, 200, 404),
     # Only the agency's own people sign in, to the draft too; the committee is not its attendee.
     "activities:sign_in":                  (LOGIN, 200, 200, 200, 200, 403, 404),
     # The photo is the draft's: hidden from other staff with the draft.
@@ -212,6 +232,9 @@ EXPECTED = {
     "exports:markdown":                    (LOGIN, 200, 200, 200, 200, 200, 404),
     "exports:html":                        (LOGIN, 200, 200, 200, 200, 200, 404),
     "exports:print":                       (LOGIN, 200, 200, 200, 200, 200, 404),
+    # The study archive names people, as the ledger does.
+    "exports:archive":                     (LOGIN, 403, 403, 200, 200, 200, 404),
+    "exports:archive_zip":                 (LOGIN, 403, 403, 200, 200, 200, 404),
     # A background export is its asker's alone, as an upload waiting for confirmation is.
     "exports:job":                         (LOGIN, 404, 404, 200, 404, 404, 404),
     "exports:job_download":                (LOGIN, 404, 404, 200, 404, 404, 404),
@@ -221,6 +244,23 @@ EXPECTED = {
     "dashboard:overview_xlsx":             (LOGIN, 403, 403, 403, 200, 200, 403),
     "dashboard:review_approve":            (LOGIN, 403, 403, DONE, DONE, DONE, 404),
     "dashboard:review_return":             (LOGIN, 403, 403, DONE, DONE, DONE, 404),
+    # People and branches are managed by the secretary and the administrators of the scope.
+    "people:list":                         (LOGIN, 403, 403, 200, 200, 200, 404),
+    "people:new":                          (LOGIN, 403, 403, 200, 200, 200, 404),
+    "people:year":                         (LOGIN, 403, 403, 200, 200, 200, 404),
+    "people:edit":                         (LOGIN, 403, 403, 200, 200, 200, 404),
+    "people:move":                         (LOGIN, 403, 403, 200, 200, 200, 404),
+    "people:active":                       (LOGIN, 403, 403, DONE, DONE, DONE, 404),
+    # The new initial password is shown on the answer, once.
+    "people:password":                     (LOGIN, 403, 403, 200, 200, 200, 404),
+    "people:branch_new":                   (LOGIN, 403, 403, 200, 200, 200, 404),
+    "people:branch":                       (LOGIN, 403, 403, 200, 200, 200, 404),
+    # An empty name or no agency chosen is bad input: the page comes back with the form's message.
+    "people:branch_rename":                (LOGIN, 403, 403, 400, 400, 400, 404),
+    "people:branch_roles":                 (LOGIN, 403, 403, DONE, DONE, DONE, 404),
+    "people:branch_move":                  (LOGIN, 403, 403, 400, 400, 400, 404),
+    # A branch with members is not closed: refused with a message on the branch's page.
+    "people:branch_close":                 (LOGIN, 403, 403, DONE, DONE, DONE, 404),
 }
 # fmt: on
 
@@ -280,7 +320,7 @@ def _build_world():
     w = World()
     committee = OrganizationFactory(code="committee", name="测试机关工委", kind=Organization.Kind.COMMITTEE)
     w.agency = OrganizationFactory(code="agency", name="测试局", parent=committee)
-    branch = OrganizationFactory(
+    branch = w.branch = OrganizationFactory(
         code="branch", name="测试局机关党支部", kind=Organization.Kind.BRANCH, parent=w.agency
     )
     other_agency = OrganizationFactory(code="other", name="另一局", parent=committee)
