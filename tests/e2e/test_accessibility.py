@@ -53,6 +53,11 @@ NOT_PAGES = {
     "exports:html",
     "exports:job_download",
     "dashboard:overview_xlsx",
+    "exports:archive_zip",
+    # htmx fragments, swapped into a page that is checked
+    "notifications:bell",
+    "activities:qr_code",
+    "activities:roster",
 }
 
 # Matrix actor → demo account. The matrix's agency administrator opens the same pages as the
@@ -75,7 +80,7 @@ def _demo_world():
     """The matrix's `world`, made of the demo's objects."""
     w = World()
     w.agency = Organization.objects.get(code="gongxinju")
-    branch = Organization.objects.get(parent=w.agency, kind=Organization.Kind.BRANCH)
+    branch = w.branch = Organization.objects.get(parent=w.agency, kind=Organization.Kind.BRANCH)
     w.people = {actor: User.objects.filter(username=name).first() for actor, name in ACCOUNTS.items()}
     add_draft_and_upload(w, branch, w.people["recorder"])
     w.submitted = Activity.objects.filter(organization=branch, status=Activity.Status.SUBMITTED).first()
