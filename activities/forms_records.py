@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studyportal.accounts.models import Organization, Role, User
 from studyportal.accounts.scoping import orgs_visible_to
+from studyportal.params import bound_year_field, parse_int
 
 from .models import Activity, PlanItem, Publicity, RectificationItem
 
@@ -224,8 +225,9 @@ def approved_activities_of(agency, year):
 
 
 def activities_of_month(activities, month):
-    if month and str(month).isdigit() and 1 <= int(month) <= 12:
-        return activities.filter(date__month=int(month))
+    month = parse_int(month, low=1, high=12)
+    if month is not None:
+        return activities.filter(date__month=month)
     return activities
 
 
@@ -300,9 +302,8 @@ class RectificationFilter(django_filters.FilterSet):
         # Only people who own one of the visible items: a committee sees thousands of people.
         owners = self.queryset.order_by().values("owner")
         self.filters["owner"].queryset = User.objects.filter(pk__in=owners).order_by("agency_id", "real_name")
-        self.form.fields["year"].widget.attrs.update(
-            {"min": 2000, "max": 2100, "placeholder": _("All years")}
-        )
+        bound_year_field(self.form.fields["year"])
+        self.form.fields["year"].widget.attrs["placeholder"] = _("All years")
 
     def filter_overdue(self, queryset, name, value):
         # `overdue` is annotated by the selector from the deadline and today's date.

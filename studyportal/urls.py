@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from studyportal.accounts import otp as otp_views
 from studyportal.accounts import views as account_views
+from studyportal.params import YearConverter
+
+# Registered before the apps' URLconfs are read: `<year:year>` is a year of the portal's window.
+register_converter(YearConverter, "year")
 
 urlpatterns = [
     path("", account_views.home, name="home"),

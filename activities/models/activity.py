@@ -176,6 +176,10 @@ class Activity(models.Model):
     imported = models.BooleanField(_("imported"), default=False)
     # Identifies an imported ledger row, so that importing the same file twice adds nothing.
     import_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # The upload a recorder's imported records came with: the secretary reviews them as one batch.
+    import_batch = models.ForeignKey(
+        "activities.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[materials])
