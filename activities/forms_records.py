@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studyportal.accounts.models import Organization, Role, User
 from studyportal.accounts.scoping import orgs_visible_to
-from studyportal.params import bound_year_field, parse_int
+from studyportal.params import YEAR_FIRST, bound_year_field, parse_int, year_last
 
 from .models import Activity, PlanItem, Publicity, RectificationItem
 
@@ -44,18 +44,11 @@ class PersonChoiceField(forms.ModelChoiceField):
 def _year_of(form, field_name, fallback):
     """The year the form is about (posted, initial or stored), to keep activity choices short."""
     raw = form.data.get(form.add_prefix(field_name)) if form.is_bound else None
-    if raw:
-        try:
-            return int(str(raw)[:4])
-        except ValueError:
-            pass
-    value = form.initial.get(field_name) or fallback
+    value = raw or form.initial.get(field_name) or fallback
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.year
-    try:
-        return int(str(value)[:4])
-    except (TypeError, ValueError):
-        return timezone.localdate().year
+    year = parse_int(str(value or "")[:4], low=YEAR_FIRST, high=year_last())
+    return year if year is not None else timezone.localdate().year
 
 
 def _activities_of(agencies, year):

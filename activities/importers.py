@@ -32,6 +32,7 @@ from studyportal.accounts.scoping import has_role, scope_paths, scope_q
 from studyportal.accounts.services import organization_create, role_grant
 from studyportal.audit.models import AuditEntry
 from studyportal.audit.services import audit_batch, audit_record_bulk, audit_record_rows, model_label
+from studyportal.params import is_web_link
 
 from .ledger import (
     CellError,
@@ -925,6 +926,8 @@ class PublicityImporter(Importer):
             row.error("level", _("Unknown level; use 中央, 省级, 市级, 县级 or 本单位."))
         if item["form"] is None:
             row.error("form", _("Unknown form; use 文章, 视频 or 新媒体."))
+        if item["link"] and not is_web_link(item["link"]):
+            row.error("link", _("Give a web address starting with http:// or https://."))
         return item
 
     def before_write(self, items):

@@ -21,7 +21,10 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from studyportal.params import YEAR_FIRST, validate_date, validate_hours, year_last
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # A genuine ledger of 60,000 rows unpacks to a few tens of MB; far more than this is a zip bomb.
@@ -423,9 +426,9 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 def parse_date(value) -> datetime.date:
     """A date from a date cell, an Excel serial number, or 2023-03-05 / 2023/3/5 / 2023.3.5 / 2023年3月5日."""
     if isinstance(value, datetime.datetime):
-        return value.date()
+        return _in_window(value.date())
     if isinstance(value, datetime.date):
-        return value
+        return _in_window(value)
     if (
         isinstance(value, (int, float))
         and not isinstance(value, bool)
@@ -434,15 +437,24 @@ def parse_date(value) -> datetime.date:
         serial = float(value)
         # 1982 … 2119: anything else is a number that was never meant as a date.
         if 30000 <= serial <= 80000:
-            return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+            return _in_window(EXCEL_EPOCH + datetime.timedelta(days=int(serial)))
     text = str(value).strip()
     match = _DATE_TEXT.fullmatch(text)
     if match:
         try:
-            return datetime.date(*(int(part) for part in match.groups()))
+            return _in_window(datetime.date(*(int(part) for part in match.groups())))
         except ValueError:
             pass
     raise CellError(_("“%(value)s” is not a date; write it like 2023-03-05.") % {"value": text})
+
+
+def _in_window(day: datetime.date) -> datetime.date:
+    """The date, if within the portal's window (studyportal.params), the same as the forms'."""
+    try:
+        validate_date(day)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
+    return day
 
 
 def parse_period(value) -> tuple[int, int | None]:
@@ -453,7 +465,7 @@ def parse_period(value) -> tuple[int, int | None]:
         value = int(value)
     text = str(value).strip()
     match = re.fullmatch(r"(\d{4})\s*年?(?:\s*[-/.年]?\s*(\d{1,2})\s*月?)?", text)
-    if match and 1900 < int(match.group(1)) < 2200:
+    if match and YEAR_FIRST <= int(match.group(1)) <= year_last():
         month = int(match.group(2)) if match.group(2) else None
         if month is None or 1 <= month <= 12:
             return int(match.group(1)), month
@@ -514,8 +526,12 @@ def parse_hours(value) -> decimal.Decimal:
     except (decimal.InvalidOperation, ValueError):
         raise CellError(_("“%(value)s” is not a number of hours.") % {"value": value}) from None
     # NaN survives quantize() but cannot be compared: refuse it before it is.
-    if not hours.is_finite() or hours < 0 or hours > 999:
+    if not hours.is_finite():
         raise CellError(_("“%(value)s” is not a number of hours.") % {"value": value})
+    try:
+        validate_hours(hours)  # the form's bounds
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
     return hours
 
 

@@ -103,3 +103,34 @@ def bound_year_field(field) -> None:
     """A form field for a year: the window checked on the server and offered to the browser."""
     field.validators.append(validate_year)
     field.widget.attrs.update({"min": YEAR_FIRST, "max": year_last()})
+
+
+# An activity lasts more than nothing and at most a day; a longer study is recorded day by day.
+MAX_HOURS = 24
+
+
+def validate_hours(value) -> None:
+    if value is not None and not 0 < value <= MAX_HOURS:
+        raise ValidationError(
+            gettext_lazy("Give the hours as more than 0 and at most %(max)s."),
+            code="hours_range",
+            params={"max": MAX_HOURS},
+        )
+
+
+def is_web_link(text: str) -> bool:
+    """An http(s) address with a host: never javascript:, data: or a scheme-relative //host."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit((text or "").strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def validate_web_link(value) -> None:
+    if value and not is_web_link(value):
+        raise ValidationError(
+            gettext_lazy("Give a web address starting with http:// or https://."), code="web_link"
+        )
