@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from studyportal.accounts.models import Organization, User
 from studyportal.accounts.scoping import orgs_visible_to
 from studyportal.filters import SortFilter
+from studyportal.params import bound_year_field
 
 from .completeness import completeness_annotations, incomplete_q
 from .materials import parse_material_titles
@@ -72,8 +73,12 @@ def _is_id(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
 class ActivityFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="date", lookup_expr="year", label=_("Year"))
     month = django_filters.ChoiceFilter(
         field_name="date", lookup_expr="month", label=_("Month"), choices=MONTH_CHOICES
     )
@@ -104,7 +109,8 @@ class ActivityFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         fields = self.form.fields
-        fields["year"].widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
+        fields["year"].widget = forms.NumberInput()
+        bound_year_field(fields["year"])
         fields["q"].widget.attrs["placeholder"] = _("Title, site, speaker, notes")
         fields["person"].widget.attrs["placeholder"] = _("Name")
         fields["organization"].choices = self._organization_choices()

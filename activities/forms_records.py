@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from studyportal.accounts.models import Organization, Role, User
 from studyportal.accounts.scoping import orgs_visible_to
 from studyportal.names import person_name_key
+from studyportal.params import YEAR_FIRST, bound_year_field, parse_int, year_last
 
 from .models import Activity, PlanItem, Publicity, RectificationItem
 
@@ -63,18 +64,11 @@ class PersonChoiceField(forms.ModelChoiceField):
 def _year_of(form, field_name, fallback):
     """The year the form is about (posted, initial or stored), to keep activity choices short."""
     raw = form.data.get(form.add_prefix(field_name)) if form.is_bound else None
-    if raw:
-        try:
-            return int(str(raw)[:4])
-        except ValueError:
-            pass
-    value = form.initial.get(field_name) or fallback
+    value = raw or form.initial.get(field_name) or fallback
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.year
-    try:
-        return int(str(value)[:4])
-    except (TypeError, ValueError):
-        return timezone.localdate().year
+    year = parse_int(str(value or "")[:4], low=YEAR_FIRST, high=year_last())
+    return year if year is not None else timezone.localdate().year
 
 
 def _activities_of(agencies, year):
@@ -244,8 +238,9 @@ def approved_activities_of(agency, year):
 
 
 def activities_of_month(activities, month):
-    if month and str(month).isdigit() and 1 <= int(month) <= 12:
-        return activities.filter(date__month=int(month))
+    month = parse_int(month, low=1, high=12)
+    if month is not None:
+        return activities.filter(date__month=month)
     return activities
 
 
@@ -320,9 +315,8 @@ class RectificationFilter(django_filters.FilterSet):
         # Only people who own one of the visible items: a committee sees thousands of people.
         owners = self.queryset.order_by().values("owner")
         self.filters["owner"].queryset = User.objects.filter(pk__in=owners).order_by("agency_id", "real_name")
-        self.form.fields["year"].widget.attrs.update(
-            {"min": 2000, "max": 2100, "placeholder": _("All years")}
-        )
+        bound_year_field(self.form.fields["year"])
+        self.form.fields["year"].widget.attrs["placeholder"] = _("All years")
 
     def filter_overdue(self, queryset, name, value):
         # `overdue` is annotated by the selector from the deadline and today's date.

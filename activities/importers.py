@@ -22,15 +22,17 @@ from dataclasses import dataclass, field
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from studyportal.accounts.models import Organization, Role, User
+from studyportal.accounts.scoping import has_role, scope_paths, scope_q
 from studyportal.accounts.services import organization_create, role_grant
 from studyportal.audit.models import AuditEntry
 from studyportal.audit.services import audit_batch, audit_record_bulk, audit_record_rows, model_label
+from studyportal.params import is_web_link
 
 from .ledger import (
     CellError,
@@ -62,6 +64,8 @@ from .models import StudyPoints as Points
 from .stats import stats_rebuild
 
 CREATED, UNCHANGED, UPDATED = "created", "unchanged", "updated"
+# Rows of the file kept with an upload for its preview; its problems are all kept.
+PREVIEW_ROWS = 500
 
 
 @dataclass
@@ -107,10 +111,41 @@ class ImportResult:
     created: int = 0
     unchanged: int = 0
     updated: int = 0
+    total_rows: int = 0  # rows in the file; `rows` may hold only the first of them
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def as_preview(self) -> dict:
+        """What the preview pages show, as stored with the upload: every problem, the first rows."""
+        return {
+            "ledger_type": self.ledger_type,
+            "headers": self.headers,
+            "total_rows": self.total_rows,
+            "rows": [[row.number, row.cells, row.problems] for row in self.rows[:PREVIEW_ROWS]],
+            "errors": [[issue.row, issue.column, issue.message] for issue in self.errors],
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+    @classmethod
+    def from_preview(cls, preview: dict) -> "ImportResult":
+        return cls(
+            ledger_type=preview["ledger_type"],
+            dry_run=True,
+            headers=preview["headers"],
+            rows=[
+                PreviewRow(number, [tuple(cell) for cell in cells], problems)
+                for number, cells, problems in preview["rows"]
+            ],
+            errors=[ImportIssue(*issue) for issue in preview["errors"]],
+            created=preview["created"],
+            updated=preview["updated"],
+            unchanged=preview["unchanged"],
+            total_rows=preview["total_rows"],
+        )
 
     @property
     def summary(self) -> str:
@@ -200,6 +235,9 @@ class Importer:
     ledger_type = ""
     label = ""
     columns: list[Column] = []
+    # Who may import this ledger: the role its forms need (docs/imports.md, "Who may import what").
+    role = Role.RECORDER
+    role_refusal = ""
 
     def __init__(self, *, organization: Organization, user):
         self.organization = organization
@@ -207,6 +245,7 @@ class Importer:
         self.user = user
         # Model label → ids of the records this import created, for its closing audit entry.
         self.created_ids: dict[str, list] = defaultdict(list)
+        self.batch = None  # the browser upload, if the import comes from one
 
     def people_by_name(self) -> dict[str, User]:
         # People who left stay matchable: old ledgers name them.
@@ -249,6 +288,9 @@ class Importer:
 class PeopleImporter(Importer):
     ledger_type = "people"
     label = gettext_lazy("People")
+    # A people list makes login accounts: that is the administrator's job (DESIGN §1).
+    role = Role.ADMIN
+    role_refusal = gettext_lazy("Only an administrator may import a list of people.")
     columns = [
         Column("name", ("姓名",), "name", required=True),
         Column("username", ("用户名", "账号"), "username"),
@@ -578,6 +620,9 @@ class ActivitiesImporter(Importer):
         self.years = set()
         self.pending = []
         self.now = timezone.now()
+        # As with the form: a secretary's records are approved as they are written; a recorder's
+        # wait for review, all of the upload together (import_batch_approve).
+        self.approves = has_role(self.user, self.organization, Role.SECRETARY)
 
     def write(self, item):
         if item["key"] in self.seen:
@@ -609,13 +654,14 @@ class ActivitiesImporter(Importer):
             outside_headcount=item["outside_headcount"],
             hours=item["hours"],
             notes=item["notes"],
-            status=Activity.Status.APPROVED,
+            status=Activity.Status.APPROVED if self.approves else Activity.Status.SUBMITTED,
             recorded_by=self.user,
-            reviewed_by=self.user,
-            reviewed_at=self.now,
+            reviewed_by=self.user if self.approves else None,
+            reviewed_at=self.now if self.approves else None,
             submitted_at=self.now,
             imported=True,
             import_key=item["key"],
+            import_batch=self.batch,
         )
 
     def _flush(self) -> None:
@@ -728,6 +774,8 @@ class RectificationImporter(Importer):
 
     def prepare(self, ledger):
         self.people = self.people_by_name()
+        # 已销号 closes an item: the secretary's decision, as on the item's page.
+        self.may_close = has_role(self.user, self.agency, Role.SECRETARY)
 
     def clean(self, row):
         item = {
@@ -744,6 +792,14 @@ class RectificationImporter(Importer):
         item["status"] = _choice(STATUSES, status) if status else RectificationItem.Status.NOT_STARTED
         if item["status"] is None:
             row.error("status", _("Unknown status; use 未开始, 整改中, 已完成 or 已销号."))
+        elif item["status"] == RectificationItem.Status.CLOSED and not self.may_close:
+            row.error(
+                "status",
+                _(
+                    "Only a secretary may close an item (已销号); import it as 已完成 for the secretary "
+                    "to close."
+                ),
+            )
         owner = row.get("owner")
         item["owner"] = self.people.get(owner) if owner else None
         if owner and item["owner"] is None:
@@ -811,6 +867,9 @@ class RectificationImporter(Importer):
 class PointsImporter(Importer):
     ledger_type = "points"
     label = gettext_lazy("Study points")
+    # Members' points are the secretary's to see (tracking:points), so theirs to overwrite.
+    role = Role.SECRETARY
+    role_refusal = gettext_lazy("Only a secretary or an administrator may import study points.")
     columns = [
         Column("name", ("姓名",), "name", required=True),
         Column("period", ("期间", "月份", "年度"), "period", required=True),
@@ -937,6 +996,8 @@ class PublicityImporter(Importer):
             row.error("level", _("Unknown level; use 中央, 省级, 市级, 县级 or 本单位."))
         if item["form"] is None:
             row.error("form", _("Unknown form; use 文章, 视频 or 新媒体."))
+        if item["link"] and not is_web_link(item["link"]):
+            row.error("link", _("Give a web address starting with http:// or https://."))
         return item
 
     def before_write(self, items):
@@ -1001,6 +1062,34 @@ def unknown_columns_warning(unknown: list[str], columns: list[Column]) -> str:
     }
 
 
+def import_refusal(*, user, organization, ledger_type: str) -> str:
+    """Why the user may not import this ledger for the organization; "" when they may."""
+    importer = IMPORTERS[ledger_type]
+    if has_role(user, organization, importer.role):
+        return ""
+    return str(importer.role_refusal or _("You may not import this ledger for this organization."))
+
+
+def import_outcome(*, user, organization, ledger_type: str) -> str:
+    """What will become of the imported records, said on the upload and preview pages."""
+    if ledger_type == "activities":
+        if has_role(user, organization, Role.SECRETARY):
+            return _("The imported records are approved as they are imported, with you as their reviewer.")
+        return _(
+            "The imported records are submitted and wait for the secretary's review, all of this file "
+            "together; until approved they do not count in the statistics or the summary."
+        )
+    if ledger_type == "rectification":
+        return _(
+            "Items marked 已销号 are closed only when a secretary imports them; others keep their status."
+        )
+    if ledger_type == "points":
+        return _("The points replace those already recorded for the same person, period and platform.")
+    if ledger_type == "people":
+        return _("New people get a login without a password; the administrator issues it.")
+    return _("The imported records are saved as they are; importing the same file again adds nothing.")
+
+
 class OrganizationNotFound(LookupError):
     pass
 
@@ -1038,8 +1127,13 @@ def ledger_import(
     """
     importer = IMPORTERS[ledger_type](organization=organization, user=user)
     result = ImportResult(ledger_type=ledger_type, dry_run=dry_run)
+    importer.batch = batch
     if importer.agency is None:
         result.errors.append(ImportIssue(None, "", _("Choose an agency or one of its Party branches.")))
+        return result
+    refusal = import_refusal(user=user, organization=organization, ledger_type=ledger_type)
+    if refusal:
+        result.errors.append(ImportIssue(None, "", refusal))
         return result
     try:
         ledger = read_ledger(data, filename, importer.columns)
@@ -1058,6 +1152,7 @@ def ledger_import(
         cleaned.append((row, importer.clean(row)))
     importer.check_together(cleaned)
     result.rows = [row.preview(order) for row, _item in cleaned]
+    result.total_rows = len(result.rows)
     result.errors.sort(key=lambda issue: issue.row or 0)
     if not cleaned:
         result.errors.append(ImportIssue(None, "", _("The file has no rows below the header row.")))
@@ -1102,17 +1197,22 @@ def ledger_import(
 
 @transaction.atomic
 def import_batch_create(*, organization: Organization, ledger_type: str, filename: str, data: bytes, by):
-    """Keep an upload for its preview and confirmation; the user's stale uploads are dropped."""
+    """Keep an upload, checked once, for its preview and confirmation; the user's stale uploads are
+    dropped. An imported upload stays while records it brought still wait for review: they are
+    reviewed by it."""
     ImportBatch.objects.filter(created_by=by).filter(
         Q(imported_at__isnull=False) | Q(created_at__lt=timezone.now() - datetime.timedelta(days=1))
-    ).delete()
-    return ImportBatch.objects.create(
+    ).exclude(activities__status=Activity.Status.SUBMITTED).delete()
+    batch = ImportBatch.objects.create(
         organization=organization, ledger_type=ledger_type, filename=filename[:255], data=data, created_by=by
     )
+    import_batch_check(batch=batch)
+    return batch
 
 
 def import_batch_check(*, batch) -> ImportResult:
-    return ledger_import(
+    """Check the upload once and keep what its preview shows; a refused file is dropped, never read again."""
+    result = ledger_import(
         ledger_type=batch.ledger_type,
         data=bytes(batch.data),
         filename=batch.filename,
@@ -1120,14 +1220,62 @@ def import_batch_check(*, batch) -> ImportResult:
         user=batch.created_by,
         dry_run=True,
     )
+    batch.preview = result.as_preview()
+    fields = ["preview"]
+    if not result.ok:
+        batch.data = b""
+        fields.append("data")
+    batch.save(update_fields=fields)
+    return result
+
+
+def import_batches_waiting(user):
+    """Recorders' imports whose records wait for this secretary's review, with how many wait."""
+    paths = scope_paths(user, Role.SECRETARY)
+    if not paths:
+        return []
+    submitted = Q(activities__status=Activity.Status.SUBMITTED, activities__deleted_at__isnull=True)
+    return list(
+        ImportBatch.objects.filter(scope_q(user, "organization", Role.SECRETARY), imported_at__isnull=False)
+        .annotate(waiting=Count("activities", filter=submitted))
+        .filter(waiting__gt=0)
+        .select_related("organization", "created_by")
+        .order_by("-imported_at")
+    )
+
+
+def import_batch_approve(*, batch, by) -> int:
+    """Approve every record of the upload that waits for review, each through `activity_approve`."""
+    from .services import activity_approve
+
+    waiting = Activity.objects.filter(
+        import_batch=batch, status=Activity.Status.SUBMITTED, deleted_at__isnull=True
+    ).select_related("organization")
+    approved = 0
+    with transaction.atomic():
+        for activity in waiting:
+            activity_approve(activity=activity, by=by)
+            approved += 1
+    return approved
+
+
+def import_batch_result(*, batch) -> ImportResult | None:
+    """The stored check of the upload; None while it is still being checked."""
+    return None if batch.preview is None else ImportResult.from_preview(batch.preview)
 
 
 @transaction.atomic
 def import_batch_confirm(*, batch, by) -> ImportResult | None:
-    """Import a previewed upload; None when it was imported already (a second click, another tab)."""
+    """Import a previewed upload; None when it was imported already (a second click, another tab).
+
+    An upload whose check found problems is not read again: its stored check is the answer.
+    """
     batch = ImportBatch.objects.select_for_update().select_related("organization").get(pk=batch.pk)
     if batch.imported_at is not None:
         return None
+    stored = import_batch_result(batch=batch)
+    if stored is None or not stored.ok:
+        return stored
     result = ledger_import(
         ledger_type=batch.ledger_type,
         data=bytes(batch.data),
@@ -1140,4 +1288,8 @@ def import_batch_confirm(*, batch, by) -> ImportResult | None:
         batch.imported_at = timezone.now()
         batch.data = b""
         batch.save(update_fields=["imported_at", "data"])
+    else:
+        # The agency changed since the check (a person left, a record was added): keep the new answer.
+        batch.preview = result.as_preview()
+        batch.save(update_fields=["preview"])
     return result

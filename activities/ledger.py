@@ -13,11 +13,18 @@ import csv
 import datetime
 import decimal
 import io
+import json
 import re
+import signal
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from studyportal.params import YEAR_FIRST, validate_date, validate_hours, year_last
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # A genuine ledger of 60,000 rows unpacks to a few tens of MB; far more than this is a zip bomb.
@@ -27,6 +34,15 @@ MAX_RATIO = 200
 RATIO_CHECK_FROM = 1024 * 1024
 MAX_ZIP_MEMBERS = 2000
 HEADER_SEARCH_ROWS = 10
+# The area a workbook's sheet may span. The reader allocates every cell of the rectangle from A1 to the
+# last cell (about 32 bytes each), so one cell at XFD1048576 asks for 512 GB: the rectangle is checked
+# in the file's XML, before any reader sees it.
+MAX_SHEET_ROWS = 200_000
+MAX_SHEET_COLUMNS = 256  # up to column IV
+MAX_SHEET_CELLS = 3_000_000
+# What the child process reading a workbook may use (activities/workbook_reader.py).
+READER_MEMORY_BYTES = 1024 * 1024 * 1024
+READER_SECONDS = 20
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -149,13 +165,89 @@ def _check_zip(data: bytes) -> None:
     unpacked = 0
     try:
         for member in members:
+            sheet = _SheetArea() if _is_worksheet(member.filename) else None
             with archive.open(member) as stream:
                 while chunk := stream.read(1024 * 1024):
                     unpacked += len(chunk)
                     if unpacked > MAX_UNPACKED_BYTES:
                         raise LedgerError(bomb)
+                    if sheet is not None:
+                        sheet.scan(chunk)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise LedgerError(_("The file is damaged and cannot be opened as a spreadsheet.")) from exc
+
+
+def _is_worksheet(name: str) -> bool:
+    name = name.lower()
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+# A cell or row address (`<c r="B7">`, `<row r="7">`) or a declared range (`<dimension ref="A1:C9">`),
+# whatever the tag, its prefix, the quotes or the spaces around "=".
+_ADDRESS = re.compile(rb"""\b(r|ref)\s*=\s*["']([A-Za-z]*)(\d+)(?::([A-Za-z]*)(\d+))?["']""")
+# A match cut by a chunk's end is found again whole in the next round, unless it is longer than this;
+# the child's memory limit stands behind such a file.
+_OVERLAP = 256
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _cell_name(column: int, row: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
+
+
+class _SheetArea:
+    """The largest row and column a worksheet's XML names, checked against the limits chunk by chunk."""
+
+    def __init__(self):
+        self.tail = b""
+        self.rows = self.columns = 0
+
+    def scan(self, chunk: bytes) -> None:
+        text = self.tail + chunk
+        for match in _ADDRESS.finditer(text):
+            for letters, digits in ((match[2], match[3]), (match[4], match[5])):
+                if digits is None:
+                    continue
+                if len(letters or b"") > 3 or len(digits) > 9:  # beyond any sheet, and beyond int() limits
+                    self._refuse(str((letters or b"") + digits, "ascii"))
+                self._check(_column_number(letters or b""), int(digits))
+        self.tail = text[-_OVERLAP:]
+
+    def _check(self, column: int, row: int) -> None:
+        # The reader allocates the rectangle up to the largest row and column, wherever they are.
+        self.rows, self.columns = max(self.rows, row), max(self.columns, column)
+        if (
+            self.rows <= MAX_SHEET_ROWS
+            and self.columns <= MAX_SHEET_COLUMNS
+            and self.rows * max(self.columns, 1) <= MAX_SHEET_CELLS
+        ):
+            return
+        self._refuse(_cell_name(column, row) if column else str(row))
+
+    def _refuse(self, cell: str):
+        raise LedgerError(
+            _(
+                "The sheet reaches cell %(cell)s, beyond what a ledger may span: at most %(rows)s rows, "
+                "%(columns)s columns and %(cells)s cells from A1. Copy only the ledger's cells into a "
+                "new workbook, or save it as CSV."
+            )
+            % {
+                "cell": cell,
+                "rows": f"{MAX_SHEET_ROWS:,}",
+                "columns": MAX_SHEET_COLUMNS,
+                "cells": f"{MAX_SHEET_CELLS:,}",
+            }
+        )
 
 
 def _check_ole(data: bytes) -> None:
@@ -202,17 +294,43 @@ def _csv_rows(data: bytes) -> list[list]:
 
 
 def _workbook_sheets(data: bytes) -> list[list[list]]:
-    from python_calamine import CalamineWorkbook
+    """The workbook's sheets as rows of cells, read in a child process under a memory and a time limit."""
+    from . import workbook_reader
 
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for index in range(len(workbook.sheet_names)):
-            # Keep the empty area above and left of the data, so that row numbers match the file's.
-            sheets.append(workbook.get_sheet_by_index(index).to_python(skip_empty_area=False))
-        return sheets
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise LedgerError(_("The file is damaged and cannot be opened as a spreadsheet.")) from exc
+        child = subprocess.run(
+            [sys.executable, workbook_reader.__file__, str(READER_MEMORY_BYTES), str(READER_SECONDS)],
+            input=data,
+            capture_output=True,
+            timeout=READER_SECONDS * 2,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise LedgerError(_too_slow()) from exc
+    if child.returncode == workbook_reader.EXIT_DAMAGED:
+        raise LedgerError(_("The file is damaged and cannot be opened as a spreadsheet."))
+    if child.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise LedgerError(_too_slow())
+    if child.returncode != 0:
+        # A failed allocation aborts the child (SIGABRT) or ends it with EXIT_MEMORY.
+        raise LedgerError(
+            _(
+                "Reading the file needed more than %(mb)s MB of memory, the limit for one ledger; it was "
+                "refused. Copy only the ledger's cells into a new workbook, or save it as CSV."
+            )
+            % {"mb": READER_MEMORY_BYTES // (1024 * 1024)}
+        )
+    return [
+        [[workbook_reader.decode_cell(value) for value in row] for row in rows]
+        for rows in json.loads(child.stdout)
+    ]
+
+
+def _too_slow() -> str:
+    return _(
+        "Reading the file took longer than %(seconds)s seconds, the limit for one ledger; it was refused. "
+        "Split the ledger into smaller files or save it as CSV."
+    ) % {"seconds": READER_SECONDS}
 
 
 def _sheets(data: bytes, filename: str) -> list[list[list]]:
@@ -350,9 +468,9 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 def parse_date(value) -> datetime.date:
     """A date from a date cell, an Excel serial number, or 2023-03-05 / 2023/3/5 / 2023.3.5 / 2023年3月5日."""
     if isinstance(value, datetime.datetime):
-        return value.date()
+        return _in_window(value.date())
     if isinstance(value, datetime.date):
-        return value
+        return _in_window(value)
     if (
         isinstance(value, (int, float))
         and not isinstance(value, bool)
@@ -361,15 +479,24 @@ def parse_date(value) -> datetime.date:
         serial = float(value)
         # 1982 … 2119: anything else is a number that was never meant as a date.
         if 30000 <= serial <= 80000:
-            return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+            return _in_window(EXCEL_EPOCH + datetime.timedelta(days=int(serial)))
     text = str(value).strip()
     match = _DATE_TEXT.fullmatch(text)
     if match:
         try:
-            return datetime.date(*(int(part) for part in match.groups()))
+            return _in_window(datetime.date(*(int(part) for part in match.groups())))
         except ValueError:
             pass
     raise CellError(_("“%(value)s” is not a date; write it like 2023-03-05.") % {"value": text})
+
+
+def _in_window(day: datetime.date) -> datetime.date:
+    """The date, if within the portal's window (studyportal.params), the same as the forms'."""
+    try:
+        validate_date(day)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
+    return day
 
 
 def parse_period(value) -> tuple[int, int | None]:
@@ -380,7 +507,7 @@ def parse_period(value) -> tuple[int, int | None]:
         value = int(value)
     text = str(value).strip()
     match = re.fullmatch(r"(\d{4})\s*年?(?:\s*[-/.年]?\s*(\d{1,2})\s*月?)?", text)
-    if match and 1900 < int(match.group(1)) < 2200:
+    if match and YEAR_FIRST <= int(match.group(1)) <= year_last():
         month = int(match.group(2)) if match.group(2) else None
         if month is None or 1 <= month <= 12:
             return int(match.group(1)), month
@@ -441,8 +568,12 @@ def parse_hours(value) -> decimal.Decimal:
     except (decimal.InvalidOperation, ValueError):
         raise CellError(_("“%(value)s” is not a number of hours.") % {"value": value}) from None
     # NaN survives quantize() but cannot be compared: refuse it before it is.
-    if not hours.is_finite() or hours < 0 or hours > 999:
+    if not hours.is_finite():
         raise CellError(_("“%(value)s” is not a number of hours.") % {"value": value})
+    try:
+        validate_hours(hours)  # the form's bounds
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
     return hours
 
 

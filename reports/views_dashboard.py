@@ -20,20 +20,15 @@ from reports.models import SUMMARY_STATES
 from reports.selectors import year_on_year_change
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import PAGE_ROLES, has_role, orgs_visible_to
+from studyportal.params import year_param
 from studyportal.spreadsheet import Column, Sheet, xlsx_download
 
 from . import dashboard as selectors
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
-
 
 def _year(request) -> int:
-    """?year=, or this year when absent or not a sensible year."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-    return year if MIN_YEAR <= year <= MAX_YEAR else timezone.localdate().year
+    """?year=, or this year when absent; a year outside the portal's window is a bad request."""
+    return year_param(request, default=timezone.localdate().year)
 
 
 def _overview_url(year: int) -> str:

@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from reports import views_home
 from studyportal.accounts import otp as otp_views
 from studyportal.accounts import views as account_views
+from studyportal.params import YearConverter
+
+# Registered before the apps' URLconfs are read: `<year:year>` is a year of the portal's window.
+register_converter(YearConverter, "year")
 
 urlpatterns = [
     path("", views_home.home, name="home"),

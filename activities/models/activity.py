@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from studyportal.accounts.models import Organization
 from studyportal.choices import choice_label
+from studyportal.params import validate_date, validate_hours
 
 
 class Group(models.TextChoices):
@@ -136,7 +137,7 @@ class Activity(models.Model):
         Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="activities"
     )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
-    date = models.DateField(_("date"), db_index=True)
+    date = models.DateField(_("date"), db_index=True, validators=[validate_date])
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     title = models.CharField(_("title / theme"), max_length=200)
@@ -162,7 +163,9 @@ class Activity(models.Model):
     households_reached = models.PositiveIntegerField(_("households reached"), null=True, blank=True)
     enterprises_reached = models.PositiveIntegerField(_("enterprises reached"), null=True, blank=True)
     outside_headcount = models.PositiveIntegerField(_("outside participants"), default=0)
-    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+    hours = models.DecimalField(
+        _("hours"), max_digits=5, decimal_places=1, null=True, blank=True, validators=[validate_hours]
+    )
     materials = models.ManyToManyField(
         StudyMaterial, verbose_name=_("study materials"), blank=True, related_name="activities"
     )
@@ -193,6 +196,10 @@ class Activity(models.Model):
     imported = models.BooleanField(_("imported"), default=False)
     # Identifies an imported ledger row, so that importing the same file twice adds nothing.
     import_key = models.CharField(_("import key"), max_length=64, blank=True, db_index=True)
+    # The upload a recorder's imported records came with: the secretary reviews them as one batch.
+    import_batch = models.ForeignKey(
+        "activities.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[materials])

@@ -21,6 +21,12 @@ class ImportBatch(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    # The check of the file, made once when it arrives (ImportResult.as_preview): counts, the first
+    # rows, every problem. Pages show this; the file is read again only to import it. None while a
+    # background check runs.
+    preview = models.JSONField(null=True, blank=True)
+    # Rows checked so far by a background check, for its progress bar.
+    progress = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("ledger import")

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from studyportal.accounts.models import Organization
+from studyportal.params import is_web_link, validate_date, validate_web_link, validate_year
 
 from .activity import Kind
 
@@ -18,7 +19,7 @@ class StudyPoints(models.Model):
         on_delete=models.PROTECT,
         related_name="study_points",
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
     platform = models.CharField(_("platform"), max_length=50, default="学习强国")
     points = models.PositiveIntegerField(_("points"))
@@ -66,12 +67,12 @@ class Publicity(models.Model):
     agency = models.ForeignKey(
         Organization, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="publicity"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_date])
     title = models.CharField(_("title"), max_length=200)
     outlet = models.CharField(_("outlet"), max_length=100)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     form = models.CharField(_("form"), max_length=16, choices=Form.choices, default=Form.ARTICLE)
-    link = models.CharField(_("link"), max_length=500, blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True, validators=[validate_web_link])
     activity = models.ForeignKey(
         "activities.Activity",
         verbose_name=_("activity reported"),
@@ -98,6 +99,11 @@ class Publicity(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def web_link(self) -> str:
+        """The link as it may be put in a page: http(s) only, whatever an older row holds."""
+        return self.link if is_web_link(self.link) else ""
+
 
 class StudyPlan(models.Model):
     """An agency's plan for a year (年度学习计划)."""
@@ -105,7 +111,7 @@ class StudyPlan(models.Model):
     agency = models.ForeignKey(
         Organization, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="plans"
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
     title = models.CharField(_("title"), max_length=200, blank=True)
 
     class Meta:

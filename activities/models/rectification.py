@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from studyportal.accounts.models import Organization
+from studyportal.params import validate_date, validate_year
 
 
 def deadline_horizon(today: datetime.date) -> datetime.date:
@@ -63,7 +64,7 @@ class RectificationItem(models.Model):
     agency = models.ForeignKey(
         Organization, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="rectification_items"
     )
-    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True, validators=[validate_year])
     problem = models.TextField(_("problem"))
     category = models.CharField(
         _("category"), max_length=16, choices=Category.choices, default=Category.OTHER
@@ -78,7 +79,7 @@ class RectificationItem(models.Model):
         on_delete=models.PROTECT,
         related_name="rectification_items",
     )
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[validate_date])
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     closing_evidence = models.TextField(_("closing evidence"), blank=True)
     closed_by = models.ForeignKey(
@@ -153,7 +154,7 @@ class RectificationProgress(models.Model):
         on_delete=models.CASCADE,
         related_name="progress",
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_date])
     note = models.TextField(_("progress"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"

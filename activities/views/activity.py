@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from studyportal.accounts.models import Organization
 from studyportal.accounts.scoping import sees_whole_tree
 from studyportal.downloads import as_download
+from studyportal.params import month_param, year_param
 
 from .. import selectors, services
 from ..filters import ActivityFilter
@@ -367,20 +368,12 @@ def attachment_download(request, pk):
 # --- calendar and my record ------------------------------------------------------------------
 
 
-def _int_param(request, name, default, low, high):
-    try:
-        value = int(request.GET.get(name, default))
-    except (TypeError, ValueError):
-        return default
-    return value if low <= value <= high else default
-
-
 @login_required
 @require_GET
 def activity_calendar(request):
     today = timezone.localdate()
-    year = _int_param(request, "year", today.year, 2000, 2100)
-    month = _int_param(request, "month", today.month, 1, 12)
+    year = year_param(request, default=today.year)
+    month = month_param(request, default=today.month)
     first = datetime.date(year, month, 1)
     previous = first - datetime.timedelta(days=1)
     following = first + datetime.timedelta(days=32)
@@ -404,7 +397,7 @@ def my_record(request):
     years = selectors.my_record_years(request.user)
     today = timezone.localdate()
     default_year = today.year if (today.year in years or not years) else years[0]
-    year = _int_param(request, "year", default_year, 2000, 2100)
+    year = year_param(request, default=default_year)
     return render(
         request,
         "activities/my_record.html",

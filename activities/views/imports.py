@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,17 @@ from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths, scope_q
 from studyportal.downloads import as_download
 
-from ..importers import IMPORTERS, import_batch_check, import_batch_confirm, import_batch_create
+from ..importers import (
+    IMPORTERS,
+    import_batch_approve,
+    import_batch_check,
+    import_batch_confirm,
+    import_batch_create,
+    import_batch_result,
+    import_batches_waiting,
+    import_outcome,
+    import_refusal,
+)
 from ..ledger import MAX_FILE_BYTES
 from ..models import ImportBatch
 
@@ -59,11 +70,11 @@ class ImportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        organization = cleaned.get("organization")
-        # A people list makes login accounts: that is the administrator's job (docs/design.md §1).
-        people = cleaned.get("ledger_type") == "people"
-        if people and organization is not None and not has_role(self.user, organization, Role.ADMIN):
-            self.add_error("ledger_type", _("Only an administrator may import a list of people."))
+        organization, ledger_type = cleaned.get("organization"), cleaned.get("ledger_type")
+        if organization is not None and ledger_type:
+            refusal = import_refusal(user=self.user, organization=organization, ledger_type=ledger_type)
+            if refusal:
+                self.add_error("ledger_type", refusal)
         return cleaned
 
 
@@ -108,15 +119,36 @@ def upload(request):
             return redirect("imports:preview", pk=batch.pk)
     else:
         form = ImportForm(user=request.user)
+    agency = request.user.agency
     templates = [
-        {"key": key, "label": importer.label, "columns": [column.label for column in importer.columns]}
+        {
+            "key": key,
+            "label": importer.label,
+            "columns": [column.label for column in importer.columns],
+            "outcome": agency and import_outcome(user=request.user, organization=agency, ledger_type=key),
+        }
         for key, importer in IMPORTERS.items()
     ]
-    return render(request, "activities/import_upload.html", {"form": form, "templates": templates})
+    context = {"form": form, "templates": templates, "waiting": import_batches_waiting(request.user)}
+    return render(request, "activities/import_upload.html", context)
+
+
+# Problems and rows shown on one page of the preview.
+PREVIEW_PAGE = 100
 
 
 def _render_preview(request, batch, result, status=200):
-    context = {"batch": batch, "result": result, "type_label": IMPORTERS[batch.ledger_type].label}
+    context = {
+        "batch": batch,
+        "result": result,
+        "type_label": IMPORTERS[batch.ledger_type].label,
+        "outcome": import_outcome(
+            user=request.user, organization=batch.organization, ledger_type=batch.ledger_type
+        ),
+        # Both lists are paged by the same ?page=: long files show page by page, in step.
+        "errors_page": Paginator(result.errors, PREVIEW_PAGE).get_page(request.GET.get("page")),
+        "rows_page": Paginator(result.rows, PREVIEW_PAGE).get_page(request.GET.get("page")),
+    }
     return render(request, "activities/import_preview.html", context, status=status)
 
 
@@ -127,7 +159,11 @@ def preview(request, pk):
     if batch.imported_at is not None:
         messages.info(request, _("This file has been imported already."))
         return redirect("imports:upload")
-    return _render_preview(request, batch, import_batch_check(batch=batch))
+    result = import_batch_result(batch=batch)
+    if result is None:
+        # An upload made before previews were stored: checked once now, kept from then on.
+        result = import_batch_check(batch=batch)
+    return _render_preview(request, batch, result)
 
 
 @login_required
@@ -141,6 +177,19 @@ def confirm(request, pk):
     if not result.ok:
         return _render_preview(request, batch, result, status=422)
     messages.success(request, result.summary)
+    return redirect("imports:upload")
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    """The secretary approves every record of a recorder's import that still waits for review."""
+    batches = ImportBatch.objects.filter(scope_q(request.user, "organization")).select_related("organization")
+    batch = get_object_or_404(batches, pk=pk)
+    if not has_role(request.user, batch.organization, Role.SECRETARY):
+        raise PermissionDenied
+    approved = import_batch_approve(batch=batch, by=request.user)
+    messages.success(request, _("%(n)s imported records approved.") % {"n": approved})
     return redirect("imports:upload")
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import PAGE_ROLES, has_role, orgs_visible_to, scope_q
+from studyportal.params import MAX_ID, month_param, parse_int, year_param
 from studyportal.spreadsheet import xlsx_download
 
 from .. import records_selectors as selectors
@@ -58,7 +59,8 @@ def _org_param(request, kinds=(Organization.Kind.AGENCY,)):
     visible = orgs_visible_to(request.user).filter(kind__in=kinds)
     raw = request.GET.get("org", "").strip()
     if raw:
-        lookup = Q(code=raw) | Q(pk=int(raw)) if raw.isdigit() else Q(code=raw)
+        pk = parse_int(raw, low=1, high=MAX_ID)
+        lookup = Q(code=raw) | Q(pk=pk) if pk is not None else Q(code=raw)
         return get_object_or_404(visible, lookup)
     own = visible.filter(pk=request.user.agency_id).first() if request.user.agency_id else None
     if own is not None:
@@ -70,10 +72,7 @@ def _org_param(request, kinds=(Organization.Kind.AGENCY,)):
 
 
 def _year_param(request, default: int | None) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return default or timezone.localdate().year
+    return year_param(request, default=default or timezone.localdate().year)
 
 
 def _year_choices(*years) -> list[int]:
@@ -385,8 +384,6 @@ def plans(request):
 @require_GET
 def plan_detail(request, year):
     agency = _org_param(request)
-    if not 2000 <= year <= 2100:
-        raise Http404
     items = list(selectors.plan_items(agency=agency, year=year))
     suggestions = selectors.plan_suggestions(agency=agency, year=year, items=items)
     for item in items:
@@ -466,7 +463,7 @@ def plan_activity_options(request, year):
     agency = _org_param(request)
     _require(request.user, agency, Role.RECORDER)
     field = ActivityChoiceField(
-        queryset=activities_of_month(approved_activities_of(agency, year), request.GET.get("month"))
+        queryset=activities_of_month(approved_activities_of(agency, year), month_param(request))
     )
     return render(request, "tracking/_activity_options.html", {"choices": list(field.choices)})
 

@@ -112,7 +112,9 @@ def people(staff, recorder, secretary, leader):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_a_good_ledger_imports_as_approved_records_in_every_format(fmt, tmp_path, agency, people):
+def test_a_recorders_good_ledger_imports_as_records_waiting_for_review_in_every_format(
+    fmt, tmp_path, agency, people
+):
     data, name = ledger_file(fmt, GOOD, tmp_path)
     result = run(data, name, agency, people["李四"])
     assert result.errors == []
@@ -126,7 +128,9 @@ def test_a_good_ledger_imports_as_approved_records_in_every_format(fmt, tmp_path
         datetime.date(2022, 7, 1),
         datetime.date(2022, 10, 20),
     ]
-    assert all(a.status == Activity.Status.APPROVED and a.imported for a in activities.values())
+    # Issue 13, finding 2: a recorder may not approve, by form or by file.
+    assert all(a.status == Activity.Status.SUBMITTED and a.imported for a in activities.values())
+    assert all(a.reviewed_by is None for a in activities.values())
     assert all(a.recorded_by == people["李四"] for a in activities.values())
 
     study = activities[datetime.date(2022, 3, 5)]
@@ -154,6 +158,16 @@ def test_a_good_ledger_imports_as_approved_records_in_every_format(fmt, tmp_path
     assert film.kind == Kind.FILM_VIEWING
     assert [m.title for m in film.materials.all()] == ["中国共产党人精神谱系"]
 
+    # Waiting for review, they are not in the monthly counts the dashboard reads.
+    assert not ActivityMonthStat.objects.filter(organization=agency, year=2022).exists()
+
+
+def test_a_secretarys_ledger_imports_as_approved_records_counted_at_once(agency, people):
+    result = run(csv_bytes(GOOD), "a.csv", agency, people["王五"])
+    assert result.ok
+    activities = Activity.objects.filter(organization=agency)
+    expected = {(Activity.Status.APPROVED, people["王五"].pk)}
+    assert {(a.status, a.reviewed_by_id) for a in activities} == expected
     # The monthly counts the dashboard reads include the imported records.
     assert ActivityMonthStat.objects.filter(organization=agency, year=2022).count() == 5
 
@@ -366,8 +380,8 @@ def test_checking_a_ledger_costs_the_same_queries_however_long_it_is(
     rows, agency, people, django_assert_num_queries
 ):
     data = csv_bytes([HEADER] + [BAD_ROWS["unknown attendee"][0]] * rows)
-    # 1: the agency's people, whom attendees and speakers are matched against; 2: its branches, which
-    # 党支部 names; a bad file writes nothing.
-    with django_assert_num_queries(2):
+    # 1: the importer's roles (who may import what); 1: the agency's people, whom attendees and
+    # speakers are matched against; 1: its branches, which 党支部 names; a bad file writes nothing.
+    with django_assert_num_queries(3):
         result = run(data, "a.csv", agency, people["李四"])
     assert len(result.errors) == rows

@@ -45,7 +45,7 @@ RECTIFICATION = [
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_rectification_ledger_imports_in_every_format(fmt, tmp_path, agency, staff, secretary, recorder):
     data, name = ledger_file(fmt, RECTIFICATION, tmp_path)
-    result = run("rectification", data, agency, recorder, name)
+    result = run("rectification", data, agency, secretary, name)
     assert result.errors == [] and result.created == 3
     items = {item.problem: item for item in RectificationItem.objects.filter(agency=agency)}
     theory = items["理论学习不够深入"]
@@ -59,9 +59,9 @@ def test_a_rectification_ledger_imports_in_every_format(fmt, tmp_path, agency, s
 
 
 def test_a_rectification_ledger_imported_twice_adds_nothing(agency, staff, secretary, recorder):
-    run("rectification", csv_bytes(RECTIFICATION), agency, recorder)
+    run("rectification", csv_bytes(RECTIFICATION), agency, secretary)
     before = model_counts()
-    result = run("rectification", csv_bytes(RECTIFICATION), agency, recorder)
+    result = run("rectification", csv_bytes(RECTIFICATION), agency, secretary)
     assert (result.created, result.unchanged) == (0, 3)
     assert model_counts() == before
 
@@ -81,7 +81,7 @@ def test_a_bad_rectification_row_is_named_and_nothing_is_written(
     row, column, words, agency, staff, secretary, recorder
 ):
     before = model_counts()
-    result = run("rectification", csv_bytes([*RECTIFICATION, row]), agency, recorder)
+    result = run("rectification", csv_bytes([*RECTIFICATION, row]), agency, secretary)
     assert model_counts() == before
     assert [(issue.row, issue.column) for issue in result.errors] == [(6, column)]
     assert words in result.errors[0].message
@@ -98,7 +98,7 @@ POINTS = [
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_points_ledger_imports_in_every_format(fmt, tmp_path, agency, staff, recorder, secretary):
     data, name = ledger_file(fmt, POINTS, tmp_path)
-    result = run("points", data, agency, recorder, name)
+    result = run("points", data, agency, secretary, name)
     assert result.errors == [] and result.created == 3
     assert StudyPoints.objects.get(person=staff, year=2022, month=None).points == 12034
     assert StudyPoints.objects.get(person=recorder, year=2022, month=3).platform == "学习强国"
@@ -108,12 +108,12 @@ def test_a_points_ledger_imports_in_every_format(fmt, tmp_path, agency, staff, r
 def test_points_imported_again_are_unchanged_and_a_new_figure_updates_them(
     agency, staff, recorder, secretary
 ):
-    run("points", csv_bytes(POINTS), agency, recorder)
-    result = run("points", csv_bytes(POINTS), agency, recorder)
+    run("points", csv_bytes(POINTS), agency, secretary)
+    result = run("points", csv_bytes(POINTS), agency, secretary)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
     rows = [row[:] for row in POINTS]
     rows[1][3] = "13000"
-    result = run("points", csv_bytes(rows), agency, recorder)
+    result = run("points", csv_bytes(rows), agency, secretary)
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     assert StudyPoints.objects.get(person=staff).points == 13000
     assert StudyPoints.objects.count() == 3
@@ -133,7 +133,7 @@ def test_a_bad_points_row_is_named_and_nothing_is_written(
     row, column, words, agency, staff, recorder, secretary
 ):
     before = model_counts()
-    result = run("points", csv_bytes([*POINTS, row]), agency, recorder)
+    result = run("points", csv_bytes([*POINTS, row]), agency, secretary)
     assert model_counts() == before
     assert [(issue.row, issue.column) for issue in result.errors] == [(5, column)]
     assert words in result.errors[0].message
@@ -189,7 +189,7 @@ def test_a_bad_publicity_row_is_named_and_nothing_is_written(row, column, words,
 def test_a_dry_run_of_any_type_writes_nothing(ledger_type, agency, staff, recorder, secretary):
     rows = {"rectification": RECTIFICATION, "points": POINTS, "publicity": PUBLICITY}[ledger_type]
     before = model_counts()
-    result = run(ledger_type, csv_bytes(rows), agency, recorder, dry_run=True)
+    result = run(ledger_type, csv_bytes(rows), agency, secretary, dry_run=True)
     assert result.ok and result.created == 3
     assert model_counts() == before
 

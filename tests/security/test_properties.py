@@ -486,3 +486,39 @@ def test_typed_xlsx_cells_import_or_name_their_problems(ledger_type, cells, agen
         tried="typed xlsx cells",
         last_row=len(cells) + 1,
     )
+
+
+# Cells at extreme addresses (issue 13, finding 1): a 1.6 KB workbook with one cell at XFD1048576 made
+# the reader ask for 512 GB and abort the process. Whatever the address, the importer answers.
+COLUMN_LETTERS = st.sampled_from(["A", "Z", "IV", "IW", "ZZ", "AMJ", "XFD"])
+ROW_NUMBERS = st.one_of(st.sampled_from([1, 200_000, 200_001, 1_048_576]), st.integers(1, 1_048_576))
+
+
+@settings(PROFILE, max_examples=25)
+@given(
+    address=st.one_of(
+        st.just("XFD1048576"),
+        st.tuples(COLUMN_LETTERS, ROW_NUMBERS).map(lambda cell: f"{cell[0]}{cell[1]}"),
+    )
+)
+def test_a_cell_at_any_address_is_imported_or_refused_never_a_crash(address, agency, recorder):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([column.label for column in IMPORTERS["activities"].columns])
+    sheet.append(["2022-03-05", "中心组学习", "学习党的二十大精神"])
+    sheet[address] = "x"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = run_import(
+        ledger_type="activities",
+        data=buffer.getvalue(),
+        filename="台账.xlsx",
+        agency=agency,
+        recorder=recorder,
+        dry_run=True,
+        tried="cells at extreme addresses",
+    )
+    if address == "XFD1048576":
+        assert "XFD1048576" in str(result.errors[0])
