@@ -32,7 +32,7 @@ ALLOWED = {
     "date",  # the import page's example of an English column header (日期 or date)
     *(
         ext
-        for name in ("jpg", "jpeg", "png", "webp", "pdf", "docx", "xlsx", "xls", "csv", "md", "html")
+        for name in ("jpg", "jpeg", "png", "webp", "pdf", "docx", "xlsx", "xls", "csv", "md", "html", "zip")
         for ext in (name, name.upper())
     ),
 }
