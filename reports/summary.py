@@ -9,12 +9,14 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from django.utils import translation
+
 from activities.materials import book
 from activities.materials import chinese_number as cn
 from activities.models import KIND_GROUP, Group, Kind, Publicity
 from studyportal.accounts.models import Organization
 
-from .selectors import SummaryData, summary_data
+from .selectors import SummaryData, summary_data, year_on_year_change
 
 SECTION_KEYS = ["opening", "leading", "experiential", "practice", "shortcomings", "next_steps"]
 ACHIEVEMENTS_HEADING = "一、抓好“大学习”，突出理论武装，打造学习型模范机关"
@@ -158,9 +160,13 @@ def _opening(data: SummaryData) -> str:
     )
     present = sum(turnout.present for turnout in data.attendance.values())
     people = f"参加{present}人次" if present else f"参加人次{todo('参加人员')}"
+    # Compared with the year before only where that year has records (from the monthly count rows).
+    with translation.override("zh-hans"):
+        change = year_on_year_change(activities=total, previous=data.activities_previous_year)
     return (
         f"{data.year}年，{data.agency.name}以党的政治建设为统领，以建设学习型、服务型、创新型机关为目标，"
-        f"常态化开展丰富多彩的学习活动，全年开展学习活动{total}次，其中{groups}，{people}，"
+        f"常态化开展丰富多彩的学习活动，全年开展学习活动{total}次{'，' + change if change else ''}，"
+        f"其中{groups}，{people}，"
         "不断提升党员领导干部的理论素养和履职能力，学以致用，将学习成果转化为工作实绩。现将工作情况总结如下："
     )
 

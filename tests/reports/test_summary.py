@@ -285,3 +285,16 @@ def test_the_counts_follow_the_services_without_a_rebuild(agency, branch, secret
     assert "共计1次" in leading() and "领学类活动参加1人次，出勤率50%" in leading()
     services.activity_delete(activity=session, by=secretary)
     assert "共计1次" not in leading()
+
+
+def test_the_opening_compares_the_year_with_the_one_before_only_where_that_year_has_records(
+    agency, branch, secretary
+):
+    for day in (3, 4, 5):
+        central_group(branch, secretary, date=datetime.date(2022, 3, day))
+    assert "较上年" not in texts(agency)["opening"]  # 2021 has no records: nothing is said
+    central_group(branch, secretary, date=datetime.date(2021, 6, 1))
+    assert "全年开展学习活动3次，较上年增加2次，" in texts(agency)["opening"]
+    for day in (2, 3, 4):
+        central_group(branch, secretary, date=datetime.date(2021, 6, day))
+    assert "全年开展学习活动3次，较上年减少1次，" in texts(agency)["opening"]
