@@ -314,3 +314,15 @@ def stats_verify(*, organization=None, year=None) -> list[str]:
         PERSON_COUNTERS,
         _computed_people(organization, year),
     )
+
+
+def stats_after_person_move(sender, *, person, old_agency, **kwargs) -> None:
+    """A member who changes branch takes their attendance at the agency's own activities with them
+    (the `joined` counter of a branch counts its members'): the count rows of the agencies concerned
+    are rebuilt for the years the person attended anything (studyportal.accounts.services.person_moved)."""
+    years = set(
+        Attendance.objects.filter(person=person).values_list("activity__date__year", flat=True).distinct()
+    )
+    for agency in {agency for agency in (old_agency, person.agency) if agency is not None}:
+        for year in sorted(years):
+            stats_rebuild(organization=agency, year=year)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from activities.views import activity as activity_views
 from reports import views_home
 from studyportal.accounts import otp as otp_views
 from studyportal.accounts import views as account_views
@@ -24,6 +25,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("dashboard/", include("reports.urls_dashboard")),
     path("notifications/", include("studyportal.notifications.urls")),
+    # A person's year for their secretary: the activities app's page, under the people pages' prefix.
+    path("people/<int:pk>/", activity_views.person_record, name="person_record"),
     path("people/", include("studyportal.accounts.urls_people")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -8,14 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from studyportal.accounts.models import Organization
-from studyportal.accounts.scoping import sees_whole_tree
+from studyportal.accounts.scoping import people_managed_by, sees_whole_tree
 from studyportal.downloads import as_download
 from studyportal.params import month_param, year_param
 
@@ -394,12 +394,25 @@ def activity_calendar(request):
 @login_required
 @require_GET
 def my_record(request):
-    years = selectors.my_record_years(request.user)
+    return _record_page(request, request.user)
+
+
+@login_required
+@require_GET
+def person_record(request, pk):
+    """A person's year (activities by group, hours, points) for their secretary or administrator: the
+    page the person sees as "My study record"."""
+    person = get_object_or_404(people_managed_by(request.user).select_related("agency", "branch"), pk=pk)
+    return _record_page(request, person)
+
+
+def _record_page(request, person):
+    years = selectors.my_record_years(person)
     today = timezone.localdate()
     default_year = today.year if (today.year in years or not years) else years[0]
     year = year_param(request, default=default_year)
     return render(
         request,
         "activities/my_record.html",
-        {"year": year, "years": years, "person": request.user, **selectors.my_record(request.user, year)},
+        {"year": year, "years": years, "person": person, **selectors.my_record(person, year)},
     )

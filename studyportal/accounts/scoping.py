@@ -102,3 +102,26 @@ def highest_role(user) -> str | None:
 
 def agencies_visible_to(user):
     return orgs_visible_to(user).filter(kind=Organization.Kind.AGENCY)
+
+
+def orgs_managed_by(user):
+    """Agencies and branches where the user is secretary or administrator (the people pages'
+    scope); PermissionDenied when there are none."""
+    from django.core.exceptions import PermissionDenied
+
+    orgs = orgs_visible_to(user, Role.SECRETARY).filter(
+        kind__in=[Organization.Kind.AGENCY, Organization.Kind.BRANCH]
+    )
+    if not orgs.exists():
+        raise PermissionDenied
+    return orgs
+
+
+def people_managed_by(user):
+    """The people of the agencies and branches the user manages (`orgs_managed_by`)."""
+    from django.db.models import Q
+
+    from .models import User
+
+    orgs = orgs_managed_by(user)
+    return User.objects.filter(Q(agency__in=orgs) | Q(branch__in=orgs))

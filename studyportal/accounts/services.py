@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Concat, Substr
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from .models import Organization, Role, RoleAssignment, User
@@ -13,6 +14,12 @@ from .models import Organization, Role, RoleAssignment, User
 
 class OrganizationError(ValueError):
     pass
+
+
+# Sent by `person_move` once the person has moved, inside its transaction, with `person`,
+# `old_agency` and `old_branch`: the activities app rebuilds the count rows that depend on which
+# branch a member belongs to (accounts knows nothing of activities, so it cannot call them itself).
+person_moved = Signal()
 
 
 # The tree's shape: committee → agency → branch. An agency without a parent is the root of its own
@@ -117,6 +124,7 @@ def person_move(*, person: User, branch: Organization, by) -> User:
     if branch.kind != Organization.Kind.BRANCH or not branch.is_active:
         raise OrganizationError(_("A person moves to an open Party branch."))
     old_place = person.branch or person.agency
+    old_agency, old_branch = person.agency, person.branch
     if not (has_role(by, old_place, Role.SECRETARY) and has_role(by, branch, Role.SECRETARY)):
         raise PermissionDenied
     new_agency = branch.parent
@@ -141,6 +149,7 @@ def person_move(*, person: User, branch: Organization, by) -> User:
                 assignment.delete()
         person.branch = branch
         person.save(update_fields=["branch"])
+    person_moved.send(sender=User, person=person, old_agency=old_agency, old_branch=old_branch)
     return person
 
 

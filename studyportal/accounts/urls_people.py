@@ -7,7 +7,6 @@ app_name = "people"
 urlpatterns = [
     path("", views.people_list, name="list"),
     path("new/", views.person_new, name="new"),
-    path("<int:pk>/", views.person_year, name="year"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/move/", views.person_move, name="move"),
     path("<int:pk>/active/", views.person_active, name="active"),

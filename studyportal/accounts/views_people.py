@@ -5,34 +5,23 @@ user's scope (`orgs_visible_to(user, SECRETARY)`), so another agency's person or
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import services
 from .forms_people import BranchForm, BranchMoveForm, BranchRolesForm, MoveForm, PersonEditForm, PersonForm
 from .models import Organization, Role, RoleAssignment, User
-from .scoping import has_role, orgs_visible_to
+from .scoping import has_role, orgs_managed_by, orgs_visible_to, people_managed_by
 
 Kind = Organization.Kind
 
 
-def _managed_orgs(user):
-    """Agencies and branches where the user is secretary or administrator."""
-    orgs = orgs_visible_to(user, Role.SECRETARY).filter(kind__in=[Kind.AGENCY, Kind.BRANCH])
-    if not orgs.exists():
-        raise PermissionDenied
-    return orgs
-
-
-def _people_in_scope(user):
-    orgs = _managed_orgs(user)
-    return User.objects.filter(Q(agency__in=orgs) | Q(branch__in=orgs))
+_managed_orgs = orgs_managed_by
+_people_in_scope = people_managed_by
 
 
 def _person(request, pk) -> User:
@@ -198,26 +187,6 @@ def person_active(request, pk):
 def person_password(request, pk):
     person = _person(request, pk)
     return _show_password(request, person, services.person_reset_password(person=person, by=request.user))
-
-
-@require_safe
-@login_required
-def person_year(request, pk):
-    """A person's year (activities by group, hours, points), for their secretary; the person sees the
-    same page as "My study record"."""
-    from activities import selectors as activity_selectors
-
-    person = _person(request, pk)
-    years = activity_selectors.my_record_years(person)
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
-    except ValueError as bad:
-        raise Http404 from bad
-    return render(
-        request,
-        "activities/my_record.html",
-        {"year": year, "years": years, "person": person, **activity_selectors.my_record(person, year)},
-    )
 
 
 # --- branches ---------------------------------------------------------------------------------------

@@ -117,6 +117,24 @@ def test_a_member_moves_to_another_branch_and_past_attendance_stays_where_it_hap
     assert "一致" in _verify()
 
 
+def test_a_member_who_changes_branch_takes_their_agency_attendance_with_them(
+    agency, branch, staff, secretary, recorder
+):
+    """The branch norms count an agency's own activity for each branch whose members came
+    (the `joined` counter): after a move that is the new branch, and the counts stay exact."""
+    second = OrganizationFactory(code="b2", name="第二党支部", kind=Organization.Kind.BRANCH, parent=agency)
+    joint = ActivityFactory(organization=agency, recorded_by=recorder, title="全体党员主题党日")
+    AttendanceFactory(activity=joint, person=staff)
+
+    def joined(org):
+        return ActivityMonthStat.objects.filter(organization=org).aggregate(n=Sum("joined"))["n"] or 0
+
+    assert (joined(branch), joined(second)) == (1, 0)
+    person_move(person=staff, branch=second, by=secretary)
+    assert (joined(branch), joined(second)) == (0, 1)
+    assert "一致" in _verify()
+
+
 def test_the_committee_moves_a_member_to_another_agency(
     agency, branch, other_agency, other_branch, staff, committee_admin, branch_year
 ):

@@ -114,11 +114,13 @@ def test_the_committee_moves_a_branch_to_another_agency_from_the_page(
 def test_a_person_s_year_is_shown_to_their_secretary(client_for, secretary, staff, agency, recorder):
     activity = ActivityFactory(organization=agency, recorded_by=recorder, title="集中学习党章")
     AttendanceFactory(activity=activity, person=staff)
-    page = client_for(secretary).get(reverse("people:year", args=[staff.pk]) + "?year=2022").content.decode()
+    page = (
+        client_for(secretary).get(reverse("person_record", args=[staff.pk]) + "?year=2022").content.decode()
+    )
     assert "集中学习党章" in page and staff.real_name in page
 
 
-PERSON_URLS = ["people:year", "people:edit", "people:move"]
+PERSON_URLS = ["person_record", "people:edit", "people:move"]
 
 
 @pytest.mark.parametrize("name", PERSON_URLS)

@@ -130,7 +130,7 @@ REQUESTS = {
     # people and branches
     "people:list": ("get", None, "org=agency"),
     "people:new": ("get", None, "org=agency"),
-    "people:year": ("get", lambda w: {"pk": w.people["staff"].pk}, ""),
+    "person_record": ("get", lambda w: {"pk": w.people["staff"].pk}, ""),
     "people:edit": ("get", lambda w: {"pk": w.people["staff"].pk}, ""),
     "people:move": ("get", lambda w: {"pk": w.people["staff"].pk}, ""),
     "people:active": ("post", lambda w: {"pk": w.people["staff"].pk}, ""),
@@ -250,7 +250,7 @@ EXPECTED = {
     # People and branches are managed by the secretary and the administrators of the scope.
     "people:list":                         (LOGIN, 403, 403, 200, 200, 200, 404),
     "people:new":                          (LOGIN, 403, 403, 200, 200, 200, 404),
-    "people:year":                         (LOGIN, 403, 403, 200, 200, 200, 404),
+    "person_record":                         (LOGIN, 403, 403, 200, 200, 200, 404),
     "people:edit":                         (LOGIN, 403, 403, 200, 200, 200, 404),
     "people:move":                         (LOGIN, 403, 403, 200, 200, 200, 404),
     "people:active":                       (LOGIN, 403, 403, DONE, DONE, DONE, 404),
