@@ -125,6 +125,7 @@ class ImportResult:
             "total_rows": self.total_rows,
             "rows": [[row.number, row.cells, row.problems] for row in self.rows[:PREVIEW_ROWS]],
             "errors": [[issue.row, issue.column, issue.message] for issue in self.errors],
+            "warnings": [str(warning) for warning in self.warnings],
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -141,6 +142,7 @@ class ImportResult:
                 for number, cells, problems in preview["rows"]
             ],
             errors=[ImportIssue(*issue) for issue in preview["errors"]],
+            warnings=preview.get("warnings", []),  # previews stored before warnings were kept have none
             created=preview["created"],
             updated=preview["updated"],
             unchanged=preview["unchanged"],

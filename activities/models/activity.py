@@ -198,7 +198,12 @@ class Activity(models.Model):
     import_key = models.CharField(_("import key"), max_length=64, blank=True, db_index=True)
     # The upload a recorder's imported records came with: the secretary reviews them as one batch.
     import_batch = models.ForeignKey(
-        "activities.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+        "activities.ImportBatch",
+        verbose_name=_("upload"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
     )
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
