@@ -86,10 +86,9 @@ def can_review(user, activity: Activity) -> bool:
     return has_role(user, activity.organization, Role.SECRETARY)
 
 
-def other_secretary_covers(activity: Activity, than) -> bool:
-    """Whether someone other than `than` holds the secretary role on the record's organization or one
-    above it within its agency (the people who could review it instead)."""
-    organization = activity.organization
+def other_secretary_covers(organization: Organization, than) -> bool:
+    """Whether someone other than `than` holds the secretary role on `organization` or one above it
+    within its agency (the people who could review its records instead)."""
     agency = organization.agency
     if agency is None:
         return False
@@ -107,6 +106,12 @@ def other_secretary_covers(activity: Activity, than) -> bool:
         .exclude(user_id=than.pk)
         .exists()
     )
+
+
+def approves_own_records(user, organization: Organization) -> bool:
+    """Four eyes (FOUR_EYES_REVIEW): whether `user` may approve records they recorded themselves for
+    `organization`, i.e. the rule is off or nobody else could review them."""
+    return not settings.FOUR_EYES_REVIEW or not other_secretary_covers(organization, than=user)
 
 
 def can_show_qr(user, activity: Activity) -> bool:
@@ -362,11 +367,7 @@ def activity_approve(*, activity: Activity, by) -> Activity:
     if activity.status != Status.SUBMITTED:
         raise _refusal(activity, "approve")
     # Four eyes: whoever recorded a record does not approve it, unless nobody else could.
-    if (
-        settings.FOUR_EYES_REVIEW
-        and activity.recorded_by_id == by.pk
-        and other_secretary_covers(activity, than=by)
-    ):
+    if activity.recorded_by_id == by.pk and not approves_own_records(by, activity.organization):
         raise ActivityError(
             _(
                 "You recorded this record, so another secretary of the agency approves it: "

@@ -262,3 +262,25 @@ def test_four_eyes_can_be_switched_off(settings, secretary, agency):
     settings.FOUR_EYES_REVIEW = False
     record = _own_record(secretary, agency)
     assert services.activity_approve(activity=record, by=secretary).status == Status.APPROVED
+
+
+def test_a_secretarys_import_waits_for_the_other_secretary_where_there_is_one(secretary, agency):
+    from activities.importers import ledger_import
+    from tests.factories import UserFactory
+
+    from .test_ledger import csv_bytes
+
+    def import_one(title, day):
+        rows = [["日期", "类型", "主题"], [day, "主题党日", title]]
+        ledger_import(
+            ledger_type="activities",
+            data=csv_bytes(rows),
+            filename=f"{title}.csv",
+            organization=agency,
+            user=secretary,
+        )
+        return Activity.objects.get(title=title).status
+
+    assert import_one("主题党日", "2022-03-03") == Status.APPROVED  # the only secretary
+    UserFactory(agency=agency, role="secretary", real_name="副书记")
+    assert import_one("另一次主题党日", "2022-03-04") == Status.SUBMITTED
