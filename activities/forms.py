@@ -5,12 +5,13 @@ from collections import OrderedDict
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .materials import parse_material_titles
 from .models import LECTURE_KINDS, PRACTICE_KINDS, Activity, Attachment, Attendance, Kind
 from .services import EDITABLE_FIELDS, hours_between
-from .uploads import validate_upload
+from .uploads import attachment_limits_text, validate_files_count, validate_upload
 
 COMMON_FIELDS = [
     "organization",
@@ -49,6 +50,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault(
             "widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.webp,.pdf,.docx,.xlsx"})
         )
+        kwargs.setdefault("help_text", lazy(attachment_limits_text, str)())
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -59,6 +61,7 @@ class MultipleFileField(forms.FileField):
             files = [single(data, initial)] if data else []
         if self.required and not files:
             raise ValidationError(self.error_messages["required"], code="required")
+        validate_files_count(len(files))
         errors = []
         for upload in files:
             try:
@@ -150,6 +153,9 @@ class ActivityForm(forms.ModelForm):
         if self.instance.pk:
             # The version of the record the form was opened on: saving over a newer one is refused
             # (activity_update), so two people editing at once never silently undo each other's work.
+            # Required: an edit that does not say which version it was made on could overwrite a
+            # newer change unseen, so it is refused like a stale one (issue 13, finding 8).
+            # Its error is shown at the top of the form (a hidden field has no place of its own).
             self.fields["seen_updated_at"] = forms.CharField(widget=forms.HiddenInput, required=False)
             self.initial["seen_updated_at"] = self.instance.updated_at.isoformat()
 
@@ -214,8 +220,17 @@ class ActivityForm(forms.ModelForm):
 
     def clean_seen_updated_at(self):
         value = self.cleaned_data["seen_updated_at"]
+        if not value:
+            self.add_error(
+                None,
+                _(
+                    "This form does not say which version of the record it was opened on; "
+                    "reload the page and make your change again."
+                ),
+            )
+            return None
         try:
-            return datetime.datetime.fromisoformat(value) if value else None
+            return datetime.datetime.fromisoformat(value)
         except ValueError:
             # A mangled value is treated as stale: the person reloads rather than overwrites blindly.
             return datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)

@@ -623,8 +623,13 @@ class ActivitiesImporter(Importer):
         self.pending = []
         self.now = timezone.now()
         # As with the form: a secretary's records are approved as they are written; a recorder's
-        # wait for review, all of the upload together (import_batch_approve).
-        self.approves = has_role(self.user, self.organization, Role.SECRETARY)
+        # wait for review, all of the upload together (import_batch_approve), and so do a
+        # secretary's where another secretary covers the agency (four eyes, FOUR_EYES_REVIEW).
+        from .services import approves_own_records
+
+        self.approves = has_role(self.user, self.organization, Role.SECRETARY) and approves_own_records(
+            self.user, self.organization
+        )
 
     def write(self, item):
         if item["key"] in self.seen:

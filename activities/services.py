@@ -9,12 +9,13 @@ import datetime
 import decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from studyportal.accounts.models import Organization, Role
+from studyportal.accounts.models import Organization, Role, RoleAssignment
 from studyportal.accounts.scoping import has_role
 from studyportal.audit.models import AuditEntry
 from studyportal.audit.services import audit_record_bulk, record_restore
@@ -85,6 +86,34 @@ def can_review(user, activity: Activity) -> bool:
     return has_role(user, activity.organization, Role.SECRETARY)
 
 
+def other_secretary_covers(organization: Organization, than) -> bool:
+    """Whether someone other than `than` holds the secretary role on `organization` or one above it
+    within its agency (the people who could review its records instead)."""
+    agency = organization.agency
+    if agency is None:
+        return False
+    # "/1/5/9/" → "/1/", "/1/5/", "/1/5/9/": the organization and those above it, kept within the agency.
+    parts = organization.path.strip("/").split("/")
+    covering = ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+    covering = [path for path in covering if path.startswith(agency.path)]
+    return (
+        RoleAssignment.objects.filter(
+            role=Role.SECRETARY,
+            organization__path__in=covering,
+            organization__is_active=True,
+            user__is_active=True,
+        )
+        .exclude(user_id=than.pk)
+        .exists()
+    )
+
+
+def approves_own_records(user, organization: Organization) -> bool:
+    """Four eyes (FOUR_EYES_REVIEW): whether `user` may approve records they recorded themselves for
+    `organization`, i.e. the rule is off or nobody else could review them."""
+    return not settings.FOUR_EYES_REVIEW or not other_secretary_covers(organization, than=user)
+
+
 def can_show_qr(user, activity: Activity) -> bool:
     return has_role(user, activity.organization, Role.RECORDER) or activity.recorded_by_id == user.pk
 
@@ -97,10 +126,29 @@ def sign_in_closes_at(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=LOCAL_ZONE)
 
 
+# Once a record is submitted for review (or approved) what the secretary reviews must not change
+# under them: the self sign-in by QR closes. The recorder and secretary may still mark attendance
+# on the live list (attendance_mark), as they may edit the record.
+SIGN_IN_CLOSED_STATUSES = (Status.SUBMITTED, Status.APPROVED)
+
+
+def sign_in_closed_reason(activity: Activity, now: datetime.datetime | None = None) -> str | None:
+    """Why sign-in by QR is closed now (a message for the user), or None while it is open: it is
+    open until the end of the activity's day and while the record is a draft or returned."""
+    if (now or timezone.now()) >= sign_in_closes_at(activity.date):
+        return _("This sign-in code has expired: sign-in closes at the end of the activity's day.")
+    if activity.status in SIGN_IN_CLOSED_STATUSES:
+        return _(
+            "Sign-in has closed: the record has been submitted for review or approved. "
+            "Ask the recorder to mark your attendance."
+        )
+    return None
+
+
 def sign_in_open(activity: Activity, now: datetime.datetime | None = None) -> bool:
-    """Whether sign-in codes may be shown and accepted now: until the end of the activity's day (no
-    code is offered after it, on the record's page or on the screen)."""
-    return (now or timezone.now()) < sign_in_closes_at(activity.date)
+    """Whether sign-in codes may be shown and accepted now (no code is offered otherwise, on the
+    record's page or on the screen)."""
+    return sign_in_closed_reason(activity, now) is None
 
 
 # --- materials -------------------------------------------------------------------------------
@@ -318,6 +366,14 @@ def activity_approve(*, activity: Activity, by) -> Activity:
         raise PermissionDenied
     if activity.status != Status.SUBMITTED:
         raise _refusal(activity, "approve")
+    # Four eyes: whoever recorded a record does not approve it, unless nobody else could.
+    if activity.recorded_by_id == by.pk and not approves_own_records(by, activity.organization):
+        raise ActivityError(
+            _(
+                "You recorded this record, so another secretary of the agency approves it: "
+                "a record is approved by someone other than its recorder."
+            )
+        )
     with stats_kept(activity.pk):
         activity.status = Status.APPROVED
         activity.reviewed_by = by
@@ -352,7 +408,8 @@ RETURN = "return"
 
 def activity_review(*, activity: Activity, by, decision: str, comment: str = "") -> Activity:
     """The review's one door, for the record's page and the dashboard's queue alike: APPROVE, or
-    RETURN with a comment saying what needs fixing."""
+    RETURN with a comment saying what needs fixing. The four-eyes rule (FOUR_EYES_REVIEW) sits in
+    activity_approve, so the import batch's approval obeys it too."""
     if decision == APPROVE:
         return activity_approve(activity=activity, by=by)
     if decision == RETURN:
@@ -386,6 +443,9 @@ def _attendance_write(activity: Activity, person, *, status: str, signed_in: boo
     """One person's attendance, with the count rows kept exact around it (one place for the QR
     sign-in and the recorder's marks on the live sign-in page)."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    # Checked under the lock: a submit that won the race closes the self sign-in.
+    if signed_in and activity.status in SIGN_IN_CLOSED_STATUSES:
+        raise ActivityError(sign_in_closed_reason(activity))
     _check_people(_agency_of(activity.organization), [person])
     with stats_kept(activity.pk):
         row, _created = Attendance.objects.get_or_create(activity=activity, person=person)

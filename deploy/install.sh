@@ -357,7 +357,7 @@ fi
 # --- nginx ------------------------------------------------------------------------------------------
 server_names=$(tr ',' ' ' <<<"$ALLOWED_HOSTS")
 upstream=$STUDYPORTAL_BIND
-proxy="    client_max_body_size 25m;  # the largest upload the portal accepts
+proxy="    client_max_body_size 230m;  # the largest request the portal accepts: 10 attachments of 20 MB and the form (activities/uploads.py)
     location / {
         proxy_pass http://$upstream;
         proxy_set_header Host \$host;

@@ -6,15 +6,19 @@ See docs/security.md for the settings and what a deployment should set.
 import time
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,7 +44,27 @@ class LoginThrottleBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
+        if address_locked_out(request):
+            # Marked the way axes marks its own lockouts, so its middleware answers with lockout_response.
+            request.axes_locked_out = True
+            request.address_locked_out = True
+            raise AxesBackendPermissionDenied("too many failed logins from this address")
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def address_locked_out(request) -> bool:
+    """Whether the client's address has failed LOGIN_ADDRESS_FAILURE_LIMIT times within the cool-off
+    time, whichever usernames it tried: one password sprayed over many accounts. Axes counts per
+    username and address; this sums its rows over the usernames. The limit is well above axes' own,
+    since an office may reach the portal through one address."""
+    address = client_ip(request)
+    if not address or not settings.AXES_ENABLED:
+        return False
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+        total=Sum("failures_since_start")
+    )["total"]
+    return (failures or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
 
 
 def client_ip(request) -> str | None:
@@ -59,14 +83,20 @@ def lockout_response(request, original_response=None, credentials=None):
     """The login page again, with the lockout explained, and 429 so scripts notice too."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = AuthenticationForm(request, data=None, initial={"username": (credentials or {}).get("username")})
-    context = {
-        "form": form,
-        "next": request.POST.get("next", request.GET.get("next", "")),
-        "locked_out": _(
+    if getattr(request, "address_locked_out", False):
+        message = _(
+            "Too many failed logins from this computer's address, for several accounts. "
+            "Please wait %(minutes)d minutes and try again, or ask the administrator."
+        )
+    else:
+        message = _(
             "Too many failed attempts from this computer for this account. "
             "Please wait %(minutes)d minutes and try again, or ask the administrator to unlock it."
         )
-        % {"minutes": minutes},
+    context = {
+        "form": form,
+        "next": request.POST.get("next", request.GET.get("next", "")),
+        "locked_out": message % {"minutes": minutes},
     }
     return render(request, "registration/login.html", context, status=429)
 

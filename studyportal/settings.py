@@ -230,6 +230,9 @@ for _database in DATABASES.values():
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# A backstop above the attachment forms' own limit (activities.uploads.MAX_FILES_PER_REQUEST, which
+# refuses with a message): a request with more files than this is refused before any is stored.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -251,6 +254,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Four eyes: a record is approved by someone other than its recorder wherever another secretary
+# covers the agency (activities.services.activity_approve); a sole secretary approves their own.
+FOUR_EYES_REVIEW = env_bool("FOUR_EYES_REVIEW", True)
+
 # Login throttling (django-axes), see docs/security.md. Keyed on the username AND the address
 # together, so failures from one machine never lock a colleague out at another.
 AXES_ENABLED = env_bool("LOGIN_THROTTLING", True)
@@ -258,6 +265,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", 30)))
 AXES_RESET_ON_SUCCESS = True
+# Failures from one address summed over all usernames (one password sprayed over many accounts) that
+# lock the address for AXES_COOLOFF_TIME: higher than the per-account limit, as an office may share
+# one address (studyportal.security.address_locked_out).
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 30))
 AXES_LOCKOUT_CALLABLE = "studyportal.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "studyportal.security.client_ip"
 # Behind a reverse proxy set this to the number of proxies that append to X-Forwarded-For;

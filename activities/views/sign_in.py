@@ -6,7 +6,8 @@ photographed and forwarded stops working once the screen shows the next one (GRA
 someone who scanned just as it changed). Beside the code the screen lists who has and has not signed
 in, refreshed by htmx, and the recorder marks people present, on leave or absent from there
 (`services.attendance_mark`, which keeps the count rows exact). Sign-in closes at the end of the
-activity's day; after that no code is offered.
+activity's day, or earlier when the record is submitted for review or approved; after that no code is
+offered, and the recorder may still mark people on the list.
 """
 
 import datetime
@@ -41,11 +42,12 @@ class TokenInvalid(Exception):
 
 
 class TokenExpired(Exception):
-    """The code is no longer valid: `day_over` when sign-in has closed, else the screen shows a newer code."""
+    """The code is no longer valid: `closed` (the reason, for the user) when sign-in has closed, else
+    the screen shows a newer code."""
 
-    def __init__(self, *, day_over: bool):
+    def __init__(self, *, closed: str | None):
         super().__init__()
-        self.day_over = day_over
+        self.closed = closed
 
 
 def _window(now: datetime.datetime) -> int:
@@ -66,15 +68,20 @@ def check_token(activity, token: str, now: datetime.datetime | None = None) -> N
         raise TokenInvalid from bad
     if not isinstance(payload, dict) or payload.get("a") != activity.pk:
         raise TokenInvalid
+    closed = services.sign_in_closed_reason(activity, now)
+    if closed:
+        raise TokenExpired(closed=closed)
     # A code made before the date was moved is no longer the code of this activity's day.
-    if payload.get("d") != activity.date.isoformat() or not services.sign_in_open(activity, now):
-        raise TokenExpired(day_over=True)
+    if payload.get("d") != activity.date.isoformat():
+        raise TokenExpired(
+            closed=_("This sign-in code has expired: sign-in closes at the end of the activity's day.")
+        )
     window = payload.get("w")
     if not isinstance(window, int) or window > _window(now):
         raise TokenInvalid
     replaced_at = (window + 1) * ROTATE_SECONDS
     if now.timestamp() >= replaced_at + GRACE_SECONDS:
-        raise TokenExpired(day_over=False)
+        raise TokenExpired(closed=None)
 
 
 def _screen_activity(request, pk):
@@ -87,7 +94,8 @@ def _screen_activity(request, pk):
 def _code_context(request, activity) -> dict:
     now = timezone.now()
     if not services.sign_in_open(activity, now):
-        return {"activity": activity, "closed": True}
+        day_over = now >= services.sign_in_closes_at(activity.date)
+        return {"activity": activity, "closed": True, "day_over": day_over}
     url = request.build_absolute_uri(
         reverse("activities:sign_in", kwargs={"pk": activity.pk, "token": sign_in_token(activity, now)})
     )
@@ -175,8 +183,8 @@ def activity_sign_in(request, pk, token):
             status=400,
         )
     except TokenExpired as expired:
-        if expired.day_over:
-            message = _("This sign-in code has expired: sign-in closes at the end of the activity's day.")
+        if expired.closed:
+            message = expired.closed
         else:
             message = _(
                 "This sign-in code has changed: the code on the meeting-room screen changes every few "

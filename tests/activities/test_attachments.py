@@ -10,11 +10,10 @@ from activities import services
 from activities.models import Attachment, Kind
 from activities.uploads import validate_upload
 
+from .uploads import JPEG_BYTES as JPEG
+from .uploads import PDF_BYTES as PDF
 from .uploads import PNG_BYTES, office_file, plain_zip, upload
-
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 32
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\0" * 32
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"\0" * 32
+from .uploads import WEBP_BYTES as WEBP
 
 
 @pytest.mark.parametrize(
@@ -57,6 +56,36 @@ def test_each_allowed_kind_of_file_is_accepted(name, content, content_type):
 def test_a_file_whose_content_is_not_what_its_name_says_is_refused(name, content):
     with pytest.raises(ValidationError):
         validate_upload(upload(name, content))
+
+
+def zip_without_content_types(main_part):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(main_part, "<document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        # The first bytes say JPEG, the rest is text (issue 13, finding 10).
+        ("照片.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"<?php system($_GET[1]); ?>" * 20),
+        ("照片.jpg", JPEG[: len(JPEG) // 2]),  # cut off halfway
+        ("照片.png", PNG_BYTES[:-20] + b"x" * 20),  # a damaged checksum
+        ("照片.webp", b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\0" * 32),
+        ("纪要.pdf", b"%PDF-1.7\n" + b"not a pdf at all\n" * 10),
+        ("纪要.pdf", PDF.replace(b"startxref", b"startxxxx")),
+        ("纪要.pdf", PDF[: PDF.index(b"startxref")] + b"startxref\n99999\n%%EOF\n"),
+        ("纪要.docx", zip_without_content_types("word/document.xml")),
+    ],
+)
+def test_a_file_whose_first_bytes_are_right_but_whose_content_does_not_open_is_refused(name, content):
+    with pytest.raises(ValidationError) as refused:
+        validate_upload(upload(name, content))
+    assert "无法" in refused.value.messages[0] or "不符" in refused.value.messages[0]
 
 
 def test_a_file_over_twenty_megabytes_is_refused():
@@ -127,3 +156,39 @@ def test_files_are_not_under_a_public_url(settings, staff, activity):
     from django.test import Client
 
     assert Client().get("/media/" + attachment.file.name).status_code == 404
+
+
+def test_the_attachment_limit_is_one_figure_in_the_docs_the_form_and_the_proxy():
+    """Issue 13, finding 10: the 20 MB of the design is what every upload path enforces, and the proxy
+    admits the largest form the portal accepts (so no path refuses earlier with another limit)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from activities.forms import ActivityForm, AttachmentForm
+    from activities.uploads import MAX_FILES_PER_REQUEST, MAX_UPLOAD_SIZE
+
+    root = Path(settings.BASE_DIR)
+    assert MAX_UPLOAD_SIZE == 20 * 1024 * 1024
+    assert "20 MB" in (root / "docs" / "design.md").read_text()
+    for form in (AttachmentForm, ActivityForm):
+        assert "20.0\xa0MB" in str(form.base_fields["files"].help_text)
+    proxy = re.search(r"client_max_body_size (\d+)m;", (root / "deploy" / "install.sh").read_text())
+    body_limit = int(proxy.group(1)) * 1024 * 1024
+    assert body_limit >= MAX_FILES_PER_REQUEST * MAX_UPLOAD_SIZE + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES >= MAX_FILES_PER_REQUEST
+
+
+def test_more_files_than_one_form_takes_are_refused_with_a_message():
+    from django.utils.datastructures import MultiValueDict
+
+    from activities.forms import AttachmentForm
+    from activities.uploads import MAX_FILES_PER_REQUEST
+
+    files = MultiValueDict(
+        {"files": [upload(f"照片{n}.png", PNG_BYTES) for n in range(MAX_FILES_PER_REQUEST + 1)]}
+    )
+    form = AttachmentForm({"kind": "photo"}, files)
+    assert not form.is_valid()
+    assert "一次最多" in " ".join(form.errors["files"])

@@ -203,3 +203,19 @@ def test_a_bad_row_through_the_command_names_row_and_column_in_chinese(tmp_path,
     with pytest.raises(CommandError, match="发现 1 处问题，未导入任何数据。请修改文件后重新导入"):
         call_command("import_ledger", str(path), "--org", "agency", stderr=err)
     assert "第2行 「日期」" in err.getvalue()
+
+
+@pytest.mark.parametrize("ledger_type", ["activities", "people", "rectification", "points", "publicity"])
+def test_every_ledger_refuses_a_header_column_given_twice(ledger_type):
+    """Issue 13, finding 10: every importer reads its header through ledger.read_ledger, which refuses
+    two columns for the same field rather than keep one and ignore the other silently."""
+    from activities.importers import IMPORTERS
+    from activities.ledger import LedgerError, read_ledger
+
+    columns = IMPORTERS[ledger_type].columns
+    labels = [column.label for column in columns]
+    twice = labels[0]
+    rows = [[*labels, twice], ["x"] * (len(labels) + 1)]
+    with pytest.raises(LedgerError) as refused:
+        read_ledger(csv_bytes(rows), "台账.csv", columns)
+    assert twice in refused.value.message and "两列" in refused.value.message

@@ -211,3 +211,76 @@ def test_two_secretaries_clicking_at_the_same_moment_leave_one_decision(staff, s
         assert refusal == "该记录已由王五审核通过。"
     else:
         assert (activity.status, refusal) == (Status.RETURNED, "该记录已由副书记退回。")
+
+
+# --- four eyes (issue 13, finding 10) ------------------------------------------------------------
+
+
+def _own_record(secretary, agency):
+    record = services.activity_create(
+        by=secretary,
+        organization=agency,
+        kind=Kind.WEEKLY_STUDY,
+        date=datetime.date(2022, 5, 10),
+        title="周学习",
+    )
+    return services.activity_submit(activity=record, by=secretary)
+
+
+def test_a_secretary_does_not_approve_a_record_they_recorded_where_another_secretary_covers_it(
+    client_for, secretary, agency
+):
+    from tests.factories import UserFactory
+
+    deputy = UserFactory(agency=agency, role="secretary", real_name="副书记")
+    record = _own_record(secretary, agency)
+    with pytest.raises(services.ActivityError, match="另一位书记"):
+        services.activity_review(activity=record, by=secretary, decision=services.APPROVE)
+    # Both doors: the record's page and the dashboard's queue.
+    page = client_for(secretary).post(reverse("activities:approve", args=[record.pk]), HTTP_HX_REQUEST="true")
+    assert "另一位书记" in page.content.decode()
+    queue = client_for(secretary).post(
+        reverse("dashboard:review_approve", args=[record.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert "另一位书记" in queue.content.decode()
+    record.refresh_from_db()
+    assert record.status == Status.SUBMITTED
+    approved = services.activity_review(activity=record, by=deputy, decision=services.APPROVE)
+    assert (approved.status, approved.reviewed_by) == (Status.APPROVED, deputy)
+
+
+def test_the_only_secretary_of_the_agency_approves_their_own_record(secretary, agency):
+    record = _own_record(secretary, agency)
+    approved = services.activity_review(activity=record, by=secretary, decision=services.APPROVE)
+    assert approved.status == Status.APPROVED
+
+
+def test_four_eyes_can_be_switched_off(settings, secretary, agency):
+    from tests.factories import UserFactory
+
+    UserFactory(agency=agency, role="secretary", real_name="副书记")
+    settings.FOUR_EYES_REVIEW = False
+    record = _own_record(secretary, agency)
+    assert services.activity_approve(activity=record, by=secretary).status == Status.APPROVED
+
+
+def test_a_secretarys_import_waits_for_the_other_secretary_where_there_is_one(secretary, agency):
+    from activities.importers import ledger_import
+    from tests.factories import UserFactory
+
+    from .test_ledger import csv_bytes
+
+    def import_one(title, day):
+        rows = [["日期", "类型", "主题"], [day, "主题党日", title]]
+        ledger_import(
+            ledger_type="activities",
+            data=csv_bytes(rows),
+            filename=f"{title}.csv",
+            organization=agency,
+            user=secretary,
+        )
+        return Activity.objects.get(title=title).status
+
+    assert import_one("主题党日", "2022-03-03") == Status.APPROVED  # the only secretary
+    UserFactory(agency=agency, role="secretary", real_name="副书记")
+    assert import_one("另一次主题党日", "2022-03-04") == Status.SUBMITTED

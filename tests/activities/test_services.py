@@ -133,7 +133,8 @@ def test_a_soft_deleted_approved_record_leaves_the_statistics(staff, secretary, 
 
 
 def test_signing_in_marks_the_person_present_once(staff, agency):
-    activity = ActivityFactory(organization=agency, recorded_by=staff, status=Activity.Status.APPROVED)
+    # A draft: sign-in closes once a record is submitted or approved (issue 13, finding 7).
+    activity = ActivityFactory(organization=agency, recorded_by=staff, status=Activity.Status.DRAFT)
     first = services.activity_sign_in(activity=activity, person=staff)
     again = services.activity_sign_in(activity=activity, person=staff)
     assert first.pk == again.pk and again.signed_in_at == first.signed_in_at

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from activities import services
 from activities.models import Attendance, PersonYearStat
 from activities.stats import stats_rebuild
 from activities.views.sign_in import GRACE_SECONDS, ROTATE_SECONDS, TokenExpired, check_token, sign_in_token
@@ -92,7 +93,7 @@ def test_the_code_expires_at_midnight_in_shanghai(today_activity):
     check_token(today_activity, token, now=last_minute)
     with pytest.raises(TokenExpired) as expired:
         check_token(today_activity, token, now=last_minute + datetime.timedelta(minutes=1))
-    assert expired.value.day_over
+    assert expired.value.closed
 
 
 def test_a_code_works_until_the_screen_has_shown_the_next_one_for_a_moment(today_activity):
@@ -102,7 +103,7 @@ def test_a_code_works_until_the_screen_has_shown_the_next_one_for_a_moment(today
     check_token(today_activity, token, now=changed + datetime.timedelta(seconds=GRACE_SECONDS - 1))
     with pytest.raises(TokenExpired) as expired:
         check_token(today_activity, token, now=changed + datetime.timedelta(seconds=GRACE_SECONDS))
-    assert not expired.value.day_over
+    assert not expired.value.closed
     # The screen's next code is a different one, and it works.
     fresh = sign_in_token(today_activity, now=changed)
     assert fresh != token
@@ -274,3 +275,55 @@ def test_the_screen_is_the_recorders(client, client_for, name, staff, outsider, 
     # Another member does not even see the recorder's draft (docs/roles.md).
     assert client_for(staff).get(url).status_code == 404
     assert client_for(outsider).get(url).status_code == 404
+
+
+# --- sign-in closes once the record is submitted or approved (issue 13, finding 7) -----------------
+
+
+def reach(activity, status, recorder, secretary):
+    services.activity_submit(activity=activity, by=recorder)
+    if status == "approved":
+        services.activity_approve(activity=activity, by=secretary)
+
+
+@pytest.mark.parametrize("status", ["submitted", "approved"])
+def test_the_qr_link_of_a_submitted_or_approved_record_signs_nobody_in(
+    client_for, recorder, secretary, staff, today_activity, status
+):
+    url = reverse("activities:sign_in", args=[today_activity.pk, sign_in_token(today_activity)])
+    reach(today_activity, status, recorder, secretary)
+    response = client_for(staff).post(url)
+    assert response.status_code == 410 and "记录已提交审核或已审核通过" in response.content.decode()
+    assert not Attendance.objects.filter(activity=today_activity).exists()
+
+
+def test_a_code_scanned_before_the_submit_is_refused_by_the_service_too(
+    recorder, secretary, staff, today_activity
+):
+    reach(today_activity, "approved", recorder, secretary)
+    with pytest.raises(services.ActivityError, match="记录已提交审核或已审核通过"):
+        services.activity_sign_in(activity=today_activity, person=staff)
+    assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["submitted", "approved"])
+def test_no_code_is_offered_for_a_submitted_or_approved_record(
+    client_for, recorder, secretary, today_activity, status
+):
+    reach(today_activity, status, recorder, secretary)
+    detail = (
+        client_for(secretary).get(reverse("activities:detail", args=[today_activity.pk])).content.decode()
+    )
+    assert reverse("activities:qr", args=[today_activity.pk]) not in detail
+    screen = client_for(secretary).get(reverse("activities:qr", args=[today_activity.pk])).content.decode()
+    assert 'id="qr-code"' not in screen and "记录已提交审核或已审核通过" in screen
+
+
+def test_the_secretary_still_marks_attendance_on_an_approved_records_list(
+    client_for, recorder, secretary, staff, today_activity
+):
+    reach(today_activity, "approved", recorder, secretary)
+    url = reverse("activities:roster", args=[today_activity.pk])
+    response = client_for(secretary).post(url, {"person": staff.pk, "status": "present"})
+    assert response.status_code == 302
+    assert today_activity.attendances.get(person=staff).status == "present"

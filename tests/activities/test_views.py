@@ -124,7 +124,7 @@ BAD_INPUT = [
         {"files": ("假照片.png", b"MZ\x90\x00 not a picture")},
         "内容与文件名不符",
     ),
-    ("docx_that_is_a_plain_zip", Kind.WEEKLY_STUDY, {"files": ("记录.docx", "zip")}, "内容与文件名不符"),
+    ("docx_that_is_a_plain_zip", Kind.WEEKLY_STUDY, {"files": ("记录.docx", "zip")}, "不是真正的 DOCX 文件"),
     ("executable", Kind.WEEKLY_STUDY, {"files": ("run.exe", b"MZ")}, "只能上传"),
 ]
 
@@ -185,6 +185,7 @@ def test_editing_changes_the_record_and_its_attendance(client_for, staff, agency
     form = client.get(reverse("activities:edit", args=[activity.pk])).content.decode()
     assert "旧主题" in form
     data = form_data(Kind.WEEKLY_STUDY, agency, title="新主题", **{f"att_{leader.pk}": "present"})
+    data["seen_updated_at"] = activity.updated_at.isoformat()
     response = client.post(reverse("activities:edit", args=[activity.pk]), data)
     assert response.status_code == 302
     activity.refresh_from_db()

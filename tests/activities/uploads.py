@@ -25,6 +25,40 @@ def _png(width=2, height=2):
 PNG_BYTES = _png()
 
 
+def _image(format_name):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (181, 18, 27)).save(buffer, format_name)
+    return buffer.getvalue()
+
+
+JPEG_BYTES = _image("JPEG")
+WEBP_BYTES = _image("WEBP")
+
+
+def _pdf():
+    """The smallest whole PDF: one empty page, its cross-reference table and trailer."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+PDF_BYTES = _pdf()
+
+
 def office_file(main_part):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -87,6 +87,20 @@ def test_an_edit_saved_from_a_stale_form_is_refused_and_the_first_edit_stays(
     assert draft.history.count() == 2  # created, then the recorder's edit: the refused one left no trace
 
 
+@pytest.mark.parametrize("seen", [None, ""])
+def test_an_edit_without_the_version_it_was_opened_on_is_refused(client, draft, agency, recorder, seen):
+    """Leaving the hidden field out must not skip the stale check (issue 13, finding 8)."""
+    client.force_login(recorder)
+    data = edit_data(agency, seen, title="不带版本的修改")
+    if seen is None:
+        del data["seen_updated_at"]
+    response = client.post(reverse("activities:edit", args=[draft.pk]), data)
+    assert response.status_code == 200
+    assert "请刷新页面后重新修改" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.title == "周学习" and draft.history.count() == 1
+
+
 def test_after_reloading_the_second_editor_saves_over_the_first(client, draft, agency, recorder, secretary):
     url = reverse("activities:edit", args=[draft.pk])
     client.force_login(secretary)

@@ -78,3 +78,23 @@ def test_the_client_address_trusts_only_the_configured_proxies(settings, count, 
     settings.TRUSTED_PROXY_COUNT = count
     request = RequestFactory().get("/", REMOTE_ADDR="192.168.0.10", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_one_password_sprayed_over_many_usernames_from_one_address_is_refused(client, staff, settings):
+    """Each username fails once only, far below the per-account limit (issue 13, finding 10)."""
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 10
+    statuses = [attempt(client, f"guess{n}", "Password123", "10.0.0.9").status_code for n in range(10)]
+    assert statuses == [200] * 10
+    refused = attempt(client, "t_staff", GOOD, "10.0.0.9")
+    assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    assert "多个账号" in refused.content.decode()
+    # The rest of the office, at other addresses, is not affected.
+    assert attempt(client, "t_staff", GOOD, "10.0.0.10").status_code == 302
+
+
+def test_a_few_typos_by_colleagues_behind_one_address_lock_nobody(client, staff, secretary, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 10
+    for username in ("t_staff", "t_secretary", "t_staff"):
+        attempt(client, username, "typo", "10.0.0.9")
+    assert attempt(client, "t_secretary", GOOD, "10.0.0.9").status_code == 302
