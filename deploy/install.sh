@@ -178,6 +178,7 @@ https = os.environ["STUDYPORTAL_HTTPS"] == "1"
 values = {
     "WRITTEN": datetime.date.today().isoformat(),
     "SECRET_KEY": secrets.token_urlsafe(50),
+    "AUDIT_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": os.environ["STUDYPORTAL_HOSTS"].replace(" ", ""),
     "DATABASE_URL": os.environ["STUDYPORTAL_DB"],
     "DATA": os.environ["STUDYPORTAL_DATA"],

@@ -38,6 +38,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
+# The key of the audit chain's MACs (studyportal/audit/keys.py, docs/security.md "Audit trail"); unset,
+# one is derived from SECRET_KEY. Set it so that SECRET_KEY can be changed without breaking the chain.
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -161,6 +165,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Where `manage.py audit_checkpoint` appends the chain's head: outside the database, beside the media
+# folder rather than in it (a restore empties the media folder; the checkpoints must outlive that).
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("AUDIT_CHECKPOINT_FILE") or MEDIA_ROOT.parent / "audit-checkpoints.jsonl"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -307,6 +316,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The audit checkpoints go to the log (journald under systemd) as well as to their file.
+    "loggers": {"studyportal.audit.checkpoint": {"level": "INFO"}},
 }
 
 # Reminders (docs/reminders.md). A rule not yet met turns amber this many days before its period ends

@@ -17,8 +17,10 @@ def fast_password_hasher(settings):
 
 @pytest.fixture(autouse=True)
 def private_media_root(settings, tmp_path):
-    # Uploaded attachments land in the test's own folder, never in the checkout's media/.
+    # Uploaded attachments land in the test's own folder, never in the checkout's media/; so do the
+    # audit checkpoints, beside it as in production.
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
 
 
 @pytest.fixture

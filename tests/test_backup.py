@@ -126,7 +126,7 @@ def test_a_backup_restores_every_row_and_every_attachment(tmp_path, request, eng
     assert len(after) == len(before)
     assert after == before
     assert (media / attachment_name).read_bytes() == ATTACHMENT_BYTES
-    assert "intact" in manage(env, "audit_verify")
+    assert "审计链完好" in manage(env, "audit_verify")
 
 
 def test_restore_refuses_a_folder_that_is_not_a_backup(tmp_path):

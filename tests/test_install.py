@@ -111,6 +111,7 @@ def test_the_environment_file_is_private_and_passes_the_deployment_check(tmp_pat
     env = read_env(env_file)
     assert env["DEBUG"] == "0"
     assert len(env["SECRET_KEY"]) >= 50
+    assert len(env["AUDIT_KEY"]) >= 50 and env["AUDIT_KEY"] != env["SECRET_KEY"]
     assert env["ALLOWED_HOSTS"] == "portal.example.gov.cn"
     assert env["DATABASE_URL"] == f"sqlite:///{tmp_path}/portal/data/db.sqlite3"
     assert env["MEDIA_ROOT"] == f"{tmp_path}/portal/data/media"

@@ -8,7 +8,10 @@ class AuditEntry(models.Model):
     """One change to a portal record: who, when, what, and the field values before and after.
 
     Entries form a hash chain: each `hash` is sha256(previous hash + canonical JSON of the entry),
-    so editing, inserting or removing a row afterwards is found by `manage.py audit_verify`.
+    so editing, inserting or removing a row afterwards is found by `manage.py audit_verify`. Each
+    `mac` is an HMAC of the hash under a key the database does not hold (keys.audit_key), so that
+    whoever rewrites the table and re-hashes the chain cannot make it verify; and the head is copied
+    outside the database (checkpoints.py), so that cutting entries off the end is found too.
 
     Rows written in bulk as parts of another record (an import's attendance and material links) are
     recorded as tables, many rows to an entry (services.audit_record_rows); an import ends with one
@@ -39,6 +42,7 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    mac = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("audit entry")

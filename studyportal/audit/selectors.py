@@ -1,6 +1,7 @@
 """Reads of the audit chain: an object's entries, and the verification of the whole chain."""
 
 import datetime
+import hmac
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from studyportal.choices import label_of
 
+from .checkpoints import CheckpointFileError, checkpoints_in_force
+from .keys import audit_key, entry_mac
 from .models import GENESIS_HASH, AuditEntry, ChainHead
 from .services import CHANGED, MASK, entries_digest, entry_hash, model_label
 
@@ -94,31 +97,92 @@ def audit_entries_for(obj, limit: int = 50):
     return entries
 
 
-def verify_chain() -> tuple[int, str | None]:
-    """(entries checked, None) when the chain is whole; otherwise the first problem, naming the entry."""
+@dataclass
+class ChainReport:
+    """What `verify_chain` found: `checked` entries read, `intact` of them (#1 to #intact) vouched
+    for, the checkpoints compared, and the first problem, if any, in words."""
+
+    checked: int
+    intact: int
+    checkpoints: int = 0
+    problem: str | None = None
+
+
+def verify_chain() -> ChainReport:
+    """Recomputes every entry's hash and MAC in order, checks the import closing entries and the
+    chain head, and compares the checkpoints kept outside the database. Stops at the first problem."""
+    key = audit_key()
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
     imports = []
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+        problem = None
         if entry.seq != expected_seq:
-            return checked, f"entry #{expected_seq} is missing (next present is #{entry.seq})"
-        if entry.prev_hash != expected_prev:
-            return (
-                checked,
-                f"entry #{entry.seq} does not follow entry #{entry.seq - 1} (previous hash differs)",
-            )
-        if entry_hash(entry) != entry.hash:
-            return checked, f"entry #{entry.seq} was altered (its content no longer matches its hash)"
+            problem = _("entry #%(seq)s is missing (the next one present is #%(next)s)") % {
+                "seq": expected_seq,
+                "next": entry.seq,
+            }
+        elif entry.prev_hash != expected_prev:
+            problem = _("entry #%(seq)s does not follow entry #%(previous)s (the previous hash differs)") % {
+                "seq": entry.seq,
+                "previous": entry.seq - 1,
+            }
+        elif entry_hash(entry) != entry.hash:
+            problem = _("entry #%(seq)s was altered (its content no longer matches its hash)") % {
+                "seq": entry.seq
+            }
+        elif not hmac.compare_digest(entry_mac(entry.hash, key), entry.mac):
+            problem = _(
+                "entry #%(seq)s was rewritten or re-hashed without the audit key (its MAC does not match)"
+            ) % {"seq": entry.seq}
+        if problem:
+            return ChainReport(checked=checked, intact=expected_seq - 1, problem=problem)
         if entry.action == AuditEntry.Action.IMPORT:
             imports.append((entry.seq, entry.after or {}))
         expected_prev, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
-    head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq, head.hash) != (checked, expected_prev):
-        return checked, f"entries after #{checked} are missing (the chain head records #{head.seq})"
     for seq, about in imports:
         problem = _import_problem(seq, about)
         if problem:
-            return checked, problem
-    return checked, None
+            # The closing entry vouches for the entries it names, from the first on.
+            first = (about.get("entries") or {}).get("first")
+            intact = min(first, seq) - 1 if isinstance(first, int) and first >= 1 else seq - 1
+            return ChainReport(checked=checked, intact=intact, problem=problem)
+    head = ChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq, head.hash) != (checked, expected_prev):
+        problem = _(
+            "entries after #%(seq)s are missing (the chain head in the database records #%(head)s)"
+        ) % {
+            "seq": checked,
+            "head": head.seq,
+        }
+        return ChainReport(checked=checked, intact=checked, problem=problem)
+    return _compare_checkpoints(checked)
+
+
+def _compare_checkpoints(checked: int) -> ChainReport:
+    """Each checkpoint's entry must still be there with the MAC it had: one query for all of them."""
+    try:
+        points = checkpoints_in_force()
+    except CheckpointFileError as error:
+        return ChainReport(checked=checked, intact=checked, problem=str(error))
+    macs = dict(AuditEntry.objects.filter(seq__in={point.seq for point in points}).values_list("seq", "mac"))
+    vouched = 0  # the highest entry a checkpoint agreed with so far
+    for point in sorted(points, key=lambda point: point.seq):
+        if point.seq == 0:
+            continue
+        if point.seq > checked:
+            problem = _(
+                "the chain ends at #%(last)s but the checkpoint of %(at)s recorded #%(seq)s: "
+                "entries #%(first_missing)s–#%(seq)s were removed"
+            ) % {"last": checked, "at": point.at, "seq": point.seq, "first_missing": checked + 1}
+            return ChainReport(checked=checked, intact=checked, checkpoints=len(points), problem=problem)
+        if not hmac.compare_digest(macs.get(point.seq, ""), point.mac):
+            problem = _(
+                "entry #%(seq)s is not the one the checkpoint of %(at)s recorded: entries were removed "
+                "after #%(vouched)s and others written in their place"
+            ) % {"seq": point.seq, "at": point.at, "vouched": vouched}
+            return ChainReport(checked=checked, intact=vouched, checkpoints=len(points), problem=problem)
+        vouched = point.seq
+    return ChainReport(checked=checked, intact=checked, checkpoints=len(points))
 
 
 def _is_table(object_id: str) -> bool:
@@ -133,14 +197,18 @@ def _import_problem(seq: int, about: dict) -> str | None:
     span = about.get("entries") or {}
     first, last = span.get("first"), span.get("last")
     if not isinstance(first, int) or not isinstance(last, int) or not first <= last < seq:
-        return f"entry #{seq} (an import) names no valid range of entries"
+        return _("entry #%(seq)s (an import) names no valid range of entries") % {"seq": seq}
     rows = list(
         AuditEntry.objects.filter(seq__gte=first, seq__lte=last)
         .order_by("seq")
         .values_list("seq", "hash", "model", "object_id", "action")
     )
     if len(rows) != span.get("count") or entries_digest(row[1] for row in rows) != span.get("digest"):
-        return f"entry #{seq} (an import) does not match the entries #{first}–#{last} it closes"
+        return _("entry #%(seq)s (an import) does not match the entries #%(first)s–#%(last)s it closes") % {
+            "seq": seq,
+            "first": first,
+            "last": last,
+        }
     listed = {
         label: {pk for low, high in runs for pk in range(low, high + 1)}
         for label, runs in (about.get("records") or {}).items()
@@ -159,5 +227,8 @@ def _import_problem(seq: int, about: dict) -> str | None:
         found[label].update(row[position] for row in after["rows"])
     for label, ids in listed.items():
         if found[label] != ids:
-            return f"entry #{seq} (an import) lists other {label} records than its entries hold"
+            return _("entry #%(seq)s (an import) lists other %(model)s records than its entries hold") % {
+                "seq": seq,
+                "model": label,
+            }
     return None

@@ -13,6 +13,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from .context import audit_actor, current_actor
+from .keys import audit_key, entry_mac
 from .models import AuditEntry, ChainHead
 
 # Never copied into the trail; a change shows as a change without the value.
@@ -150,12 +151,14 @@ def _chain(entries: list[AuditEntry], closing=None) -> list[AuditEntry]:
     # The head row's lock is held until the surrounding transaction ends, so chains never fork; on
     # SQLite the write lock taken at BEGIN already serialises writers.
     head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    key = audit_key()
 
     def link(entry):
         head.seq += 1
         entry.seq = head.seq
         entry.prev_hash = head.hash
         entry.hash = head.hash = entry_hash(entry)
+        entry.mac = entry_mac(entry.hash, key)
 
     for entry in entries:
         link(entry)

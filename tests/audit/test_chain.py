@@ -97,7 +97,7 @@ def test_audit_verify_passes_on_an_untouched_chain(activity, capsys):
     activity.title = "改"
     activity.save()
     call_command("audit_verify")
-    assert "intact" in capsys.readouterr().out
+    assert "审计链完好" in capsys.readouterr().out
 
 
 def test_audit_verify_names_the_entry_edited_in_the_database(activity, secretary):
@@ -106,7 +106,7 @@ def test_audit_verify_names_the_entry_edited_in_the_database(activity, secretary
         activity.save()
     edited = entries_for(activity).last()
     AuditEntry.objects.filter(seq=edited.seq).update(actor_name="别人")
-    with pytest.raises(CommandError, match=f"entry #{edited.seq} was altered"):
+    with pytest.raises(CommandError, match=f"第 {edited.seq} 条被改动过"):
         call_command("audit_verify")
 
 
@@ -117,7 +117,7 @@ def test_audit_verify_notices_a_removed_entry(activity):
     activity.save()
     middle = entries_for(activity)[1]
     AuditEntry.objects.filter(seq=middle.seq).delete()
-    with pytest.raises(CommandError, match=f"entry #{middle.seq} is missing"):
+    with pytest.raises(CommandError, match=f"第 {middle.seq} 条缺失"):
         call_command("audit_verify")
 
 
@@ -125,7 +125,7 @@ def test_audit_verify_notices_the_newest_entries_cut_off(activity):
     activity.title = "改"
     activity.save()
     AuditEntry.objects.filter(seq=AuditEntry.objects.order_by("-seq").first().seq).delete()
-    with pytest.raises(CommandError, match="missing"):
+    with pytest.raises(CommandError, match="缺失"):
         call_command("audit_verify")
 
 
