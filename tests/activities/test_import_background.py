@@ -72,6 +72,10 @@ def test_a_large_file_is_checked_by_a_worker_while_its_page_shows_the_progress(
     assert '<meta http-equiv="refresh"' in html and "后台" in html and "确认导入" not in html
     fragment = client.get(location, headers={"HX-Request": "true"})
     assert fragment.content.decode().lstrip().startswith('<div id="import-progress"')
+    assert "正在读取文件" in fragment.content.decode()
+    ImportBatch.objects.filter(pk=batch.pk).update(progress=2, total=5)  # as the task writes it
+    fragment = client.get(location, headers={"HX-Request": "true"}).content.decode()
+    assert "已检查 2 行，共 5 行" in fragment and '<progress class="w-100 mb-1" max="5" value="2"' in fragment
     # The user cannot confirm a file whose check has not finished.
     client.post(reverse("imports:confirm", args=[batch.pk]))
     assert database_imports.objects.count() == 1
