@@ -66,6 +66,8 @@ from .stats import stats_rebuild
 CREATED, UNCHANGED, UPDATED = "created", "unchanged", "updated"
 # Rows of the file kept with an upload for its preview; its problems are all kept.
 PREVIEW_ROWS = 500
+# A background check or import reports how far it got after every so many rows.
+PROGRESS_EVERY = 1000
 
 
 @dataclass
@@ -121,6 +123,7 @@ class ImportResult:
         """What the preview pages show, as stored with the upload: every problem, the first rows."""
         return {
             "ledger_type": self.ledger_type,
+            "dry_run": self.dry_run,
             "headers": self.headers,
             "total_rows": self.total_rows,
             "rows": [[row.number, row.cells, row.problems] for row in self.rows[:PREVIEW_ROWS]],
@@ -135,7 +138,7 @@ class ImportResult:
     def from_preview(cls, preview: dict) -> "ImportResult":
         return cls(
             ledger_type=preview["ledger_type"],
-            dry_run=True,
+            dry_run=preview.get("dry_run", True),
             headers=preview["headers"],
             rows=[
                 PreviewRow(number, [tuple(cell) for cell in cells], problems)
@@ -240,6 +243,10 @@ class Importer:
     # Who may import this ledger: the role its forms need (docs/imports.md, "Who may import what").
     role = Role.RECORDER
     role_refusal = ""
+    # Whether a dry run must write the rows (and roll them back) to count what it would add and
+    # update. A type that can tell from `before_write` alone says False and writes nothing when
+    # `self.dry_run` is set.
+    dry_run_writes = True
 
     def __init__(self, *, organization: Organization, user):
         self.organization = organization
@@ -248,6 +255,7 @@ class Importer:
         # Model label → ids of the records this import created, for its closing audit entry.
         self.created_ids: dict[str, list] = defaultdict(list)
         self.batch = None  # the browser upload, if the import comes from one
+        self.dry_run = False
 
     def people_by_name(self) -> dict[str, User]:
         # People who left stay matchable: old ledgers name them.
@@ -609,6 +617,9 @@ class ActivitiesImporter(Importer):
     # Rows written per round of bulk inserts: bounds the memory a county-sized file needs, while a
     # file of up to this many rows costs the same few queries whatever its length.
     batch_rows = 1000
+    # A row is new unless its key is among the agency's activities (before_write) or earlier in the
+    # file: a dry run counts that without inserting anything.
+    dry_run_writes = False
 
     def before_write(self, items):
         keys = [item["key"] for item in items]
@@ -635,6 +646,8 @@ class ActivitiesImporter(Importer):
         if item["key"] in self.seen:
             return UNCHANGED
         self.seen.add(item["key"])
+        if self.dry_run:
+            return CREATED
         self.pending.append(item)
         self.years.add(item["date"].year)
         if len(self.pending) >= self.batch_rows:
@@ -1126,15 +1139,20 @@ def ledger_import(
     user,
     dry_run: bool = False,
     batch: ImportBatch | None = None,
+    progress=None,
 ) -> ImportResult:
     """Check every row of the file; unless one is bad, write them all (or, for a dry run, only count).
 
     The audit entries of the rows written are closed by one entry naming the file (its name and
     sha256), the browser upload (`batch`) if any, the counts and the ids of every record created.
+    An upload is marked imported in the transaction that writes its rows: both happen, or neither.
+    `progress(done, total)`, if given, is told how many rows have been checked, every
+    PROGRESS_EVERY rows; it is called outside any transaction this function opens.
     """
     importer = IMPORTERS[ledger_type](organization=organization, user=user)
     result = ImportResult(ledger_type=ledger_type, dry_run=dry_run)
     importer.batch = batch
+    importer.dry_run = dry_run
     if importer.agency is None:
         result.errors.append(ImportIssue(None, "", _("Choose an agency or one of its Party branches.")))
         return result
@@ -1153,19 +1171,31 @@ def ledger_import(
     result.headers = [ledger.headers[key] for key in order]
     columns = {column.key: column for column in importer.columns}
     importer.prepare(ledger)
+    total = len(ledger.rows)
     cleaned = []
-    for ledger_row in ledger.rows:
+    for done, ledger_row in enumerate(ledger.rows, start=1):
         row = _Row(ledger_row, ledger.headers, columns, result.errors)
         cleaned.append((row, importer.clean(row)))
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
     importer.check_together(cleaned)
-    result.rows = [row.preview(order) for row, _item in cleaned]
-    result.total_rows = len(result.rows)
+    # Only the rows a preview shows: every problem is in `errors`, and 100,000 preview rows of
+    # cells cost hundreds of megabytes for nothing.
+    result.rows = [row.preview(order) for row, _item in cleaned[:PREVIEW_ROWS]]
+    result.total_rows = len(cleaned)
     result.errors.sort(key=lambda issue: issue.row or 0)
     if not cleaned:
         result.errors.append(ImportIssue(None, "", _("The file has no rows below the header row.")))
     if result.errors:
         return result
     items = [item for _row, item in cleaned]
+    del cleaned
+    if dry_run and not importer.dry_run_writes:
+        importer.before_write(items)
+        for item in items:
+            outcome = importer.write(item)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+        return result
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         with audit_batch(
@@ -1196,28 +1226,50 @@ def ledger_import(
         if dry_run:
             # The counts come from doing the work; rolling it back leaves the database as it was.
             transaction.set_rollback(True)
+        elif batch is not None:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                imported_at=timezone.now(),
+                data=b"",
+                status=ImportBatch.Status.READY,
+                preview=result.as_preview(),
+            )
     return result
 
 
 # ---------------------------------------------------------------------------- browser uploads
 
 
-@transaction.atomic
 def import_batch_create(*, organization: Organization, ledger_type: str, filename: str, data: bytes, by):
     """Keep an upload, checked once, for its preview and confirmation; the user's stale uploads are
     dropped. An imported upload stays while records it brought still wait for review: they are
-    reviewed by it."""
-    ImportBatch.objects.filter(created_by=by).filter(
-        Q(imported_at__isnull=False) | Q(created_at__lt=timezone.now() - datetime.timedelta(days=1))
-    ).exclude(activities__status=Activity.Status.SUBMITTED).delete()
-    batch = ImportBatch.objects.create(
-        organization=organization, ledger_type=ledger_type, filename=filename[:255], data=data, created_by=by
-    )
-    import_batch_check(batch=batch)
+    reviewed by it. A large upload is checked by a background task when there are tasks
+    (activities/tasks.py); its preview waits for it."""
+    from .tasks import import_batch_enqueue, import_in_background
+
+    with transaction.atomic():
+        ImportBatch.objects.filter(created_by=by).filter(
+            Q(imported_at__isnull=False) | Q(created_at__lt=timezone.now() - datetime.timedelta(days=1))
+        ).exclude(activities__status=Activity.Status.SUBMITTED).delete()
+        batch = ImportBatch.objects.create(
+            organization=organization,
+            ledger_type=ledger_type,
+            filename=filename[:255],
+            data=data,
+            created_by=by,
+            status=ImportBatch.Status.CHECKING
+            if import_in_background(len(data))
+            else ImportBatch.Status.READY,
+        )
+    # Queued once the row is committed, so that a worker finds it (as reports/tasks.py does).
+    if batch.status == ImportBatch.Status.CHECKING:
+        import_batch_enqueue(batch=batch)
+    else:
+        import_batch_check(batch=batch)
+    batch.refresh_from_db()
     return batch
 
 
-def import_batch_check(*, batch) -> ImportResult:
+def import_batch_check(*, batch, progress=None) -> ImportResult:
     """Check the upload once and keep what its preview shows; a refused file is dropped, never read again."""
     result = ledger_import(
         ledger_type=batch.ledger_type,
@@ -1226,9 +1278,12 @@ def import_batch_check(*, batch) -> ImportResult:
         organization=batch.organization,
         user=batch.created_by,
         dry_run=True,
+        progress=progress,
     )
     batch.preview = result.as_preview()
-    fields = ["preview"]
+    batch.status = ImportBatch.Status.READY
+    batch.total = result.total_rows
+    fields = ["preview", "status", "total"]
     if not result.ok:
         batch.data = b""
         fields.append("data")
@@ -1271,13 +1326,25 @@ def import_batch_result(*, batch) -> ImportResult | None:
     return None if batch.preview is None else ImportResult.from_preview(batch.preview)
 
 
-@transaction.atomic
-def import_batch_confirm(*, batch, by) -> ImportResult | None:
+def import_batch_confirm(*, batch, by, progress=None) -> ImportResult | None:
     """Import a previewed upload; None when it was imported already (a second click, another tab).
 
-    An upload whose check found problems is not read again: its stored check is the answer.
+    An upload whose check found problems is not read again: its stored check is the answer. Either
+    way the rows are written and the upload marked imported in one transaction (ledger_import). In
+    the request, the upload's row stays locked throughout, so that a second click waits and finds
+    it imported. A background import (`progress` given) was claimed by `import_batch_enqueue`,
+    which no second click passes; its rows are checked outside the transaction, so that others see
+    its progress, and only written inside it.
     """
-    batch = ImportBatch.objects.select_for_update().select_related("organization").get(pk=batch.pk)
+    if progress is not None:
+        batch = ImportBatch.objects.select_related("organization").get(pk=batch.pk)
+        return _confirm(batch, by, progress)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().select_related("organization").get(pk=batch.pk)
+        return _confirm(batch, by, None)
+
+
+def _confirm(batch, by, progress) -> ImportResult | None:
     if batch.imported_at is not None:
         return None
     stored = import_batch_result(batch=batch)
@@ -1290,13 +1357,11 @@ def import_batch_confirm(*, batch, by) -> ImportResult | None:
         organization=batch.organization,
         user=by,
         batch=batch,
+        progress=progress,
     )
-    if result.ok:
-        batch.imported_at = timezone.now()
-        batch.data = b""
-        batch.save(update_fields=["imported_at", "data"])
-    else:
+    if not result.ok:
         # The agency changed since the check (a person left, a record was added): keep the new answer.
         batch.preview = result.as_preview()
-        batch.save(update_fields=["preview"])
+        batch.status = ImportBatch.Status.READY
+        batch.save(update_fields=["preview", "status"])
     return result

@@ -230,7 +230,12 @@ if TASKS_BACKEND:
     if TASKS_BACKEND not in _task_backends:
         raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_task_backends)}.")
     INSTALLED_APPS += ["django_tasks"] + (["django_tasks_db"] if TASKS_BACKEND == "database" else [])
-    TASKS = {"default": {"BACKEND": _task_backends[TASKS_BACKEND], "QUEUES": ["default", "exports"]}}
+    TASKS = {
+        "default": {"BACKEND": _task_backends[TASKS_BACKEND], "QUEUES": ["default", "exports", "imports"]}
+    }
+# With tasks, a ledger upload larger than this is checked and imported in the background (queue
+# "imports", docs/imports.md): about 2,500 activity rows, whose check and import take a few seconds.
+IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", 256 * 1024))
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         # PostgreSQL's JIT pays off only for long analytical queries; on a page's queries its compile

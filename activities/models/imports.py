@@ -25,8 +25,21 @@ class ImportBatch(models.Model):
     # rows, every problem. Pages show this; the file is read again only to import it. None while a
     # background check runs.
     preview = models.JSONField(null=True, blank=True)
-    # Rows checked so far by a background check, for its progress bar.
+    # Rows checked so far by a background check or import, out of `total`, for its progress bar.
     progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+
+    class Status(models.TextChoices):
+        READY = "ready", _("Ready")
+        CHECKING = "checking", _("Being checked")
+        IMPORTING = "importing", _("Being imported")
+        FAILED = "failed", _("Failed")
+
+    # A large upload is checked and imported by a background task (activities/tasks.py); a small one,
+    # or any without TASKS_BACKEND, is READY as soon as it is stored.
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.READY)
+    started_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)  # what failed, for the logs and the admin; the page says less
 
     class Meta:
         verbose_name = _("ledger import")

@@ -12,10 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models.functions import Length
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from studyportal.accounts.models import Organization, Role
@@ -35,6 +38,7 @@ from ..importers import (
 )
 from ..ledger import MAX_FILE_BYTES
 from ..models import ImportBatch
+from ..tasks import import_batch_enqueue, import_batch_running, import_in_background
 
 IMPORTABLE_KINDS = (Organization.Kind.AGENCY, Organization.Kind.BRANCH)
 
@@ -94,10 +98,23 @@ def _check_posted_organization(request):
 
 
 def _batch_for(request, pk) -> ImportBatch:
-    batches = ImportBatch.objects.filter(
-        scope_q(request.user, "organization", Role.RECORDER), created_by=request.user
-    ).select_related("organization", "created_by")
+    # The file itself is not loaded: a page polling a 10 MB upload's progress needs only its size.
+    batches = (
+        ImportBatch.objects.filter(
+            scope_q(request.user, "organization", Role.RECORDER), created_by=request.user
+        )
+        .select_related("organization", "created_by")
+        .defer("data")
+        .annotate(size=Length("data"))
+    )
     return get_object_or_404(batches, pk=pk)
+
+
+# Shown when a background check or import failed or was lost; the cause is in the log and the admin.
+FAILED_MESSAGE = gettext_lazy(
+    "The check or import of this file did not finish, and nothing of it was imported. Try again; "
+    "if it fails again, ask the administrator, who finds the cause in the log."
+)
 
 
 @login_required
@@ -152,13 +169,39 @@ def _render_preview(request, batch, result, status=200):
     return render(request, "activities/import_preview.html", context, status=status)
 
 
+def _render_progress(request, batch):
+    """The page of an upload a task is checking or importing: it refreshes itself until the task is
+    done (htmx replaces the status block every 2 s; without JavaScript a meta refresh reloads it)."""
+    context = {"batch": batch, "type_label": IMPORTERS[batch.ledger_type].label}
+    if request.headers.get("HX-Request"):
+        return render(request, "activities/import_progress_status.html", context)
+    return render(request, "activities/import_progress.html", context)
+
+
 @login_required
 @require_GET
+@never_cache
 def preview(request, pk):
     batch = _batch_for(request, pk)
+    if import_batch_running(batch):
+        return _render_progress(request, batch)
+    if request.headers.get("HX-Request"):
+        # The task finished while the page polled: load the whole page, preview or upload form.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("imports:preview", args=[batch.pk])
+        return response
     if batch.imported_at is not None:
-        messages.info(request, _("This file has been imported already."))
+        stored = import_batch_result(batch=batch)
+        if stored is not None and not stored.dry_run:
+            messages.success(request, stored.summary)
+        else:
+            messages.info(request, _("This file has been imported already."))
         return redirect("imports:upload")
+    if batch.status != ImportBatch.Status.READY:
+        # A task failed or was lost: what it wrote was rolled back.
+        messages.error(request, FAILED_MESSAGE)
+        if batch.preview is None:
+            return redirect("imports:upload")
     result = import_batch_result(batch=batch)
     if result is None:
         # An upload made before previews were stored: checked once now, kept from then on.
@@ -170,6 +213,14 @@ def preview(request, pk):
 @require_POST
 def confirm(request, pk):
     batch = _batch_for(request, pk)
+    stored = import_batch_result(batch=batch)
+    if import_batch_running(batch):
+        return redirect("imports:preview", pk=batch.pk)
+    if import_in_background(batch.size) and stored is not None and stored.ok and batch.imported_at is None:
+        # A large file is imported by a task; its page shows the progress, then the outcome. A
+        # second click finds the import claimed and queues nothing.
+        import_batch_enqueue(batch=batch)
+        return redirect("imports:preview", pk=batch.pk)
     result = import_batch_confirm(batch=batch, by=request.user)
     if result is None:
         messages.info(request, _("This file has been imported already."))

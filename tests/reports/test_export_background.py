@@ -41,7 +41,7 @@ def switch_tasks_on(settings, backend: str) -> None:
         "django_tasks",
         *(["django_tasks_db"] if backend == "database" else []),
     ]
-    settings.TASKS = {"default": {"BACKEND": BACKENDS[backend], "QUEUES": ["default", "exports"]}}
+    settings.TASKS = {"default": {"BACKEND": BACKENDS[backend], "QUEUES": ["default", "exports", "imports"]}}
 
 
 @pytest.fixture
