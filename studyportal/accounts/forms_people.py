@@ -9,7 +9,15 @@ from .models import Organization, User
 class PersonForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["real_name", "username", "position", "branch", "is_party_member", "is_leader"]
+        fields = [
+            "real_name",
+            "username",
+            "position",
+            "branch",
+            "party_group",
+            "is_party_member",
+            "is_leader",
+        ]
         help_texts = {"username": _("What they type to log in: letters, digits and @/./+/-/_ only.")}
 
     def __init__(self, *args, agency: Organization, **kwargs):
@@ -26,7 +34,7 @@ class PersonForm(forms.ModelForm):
 class PersonEditForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["real_name", "position", "is_party_member", "is_leader"]
+        fields = ["real_name", "position", "party_group", "is_party_member", "is_leader"]
 
     def validate_unique(self):
         """The service checks the name within the agency."""
@@ -39,6 +47,11 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches
         self.fields["branch"].label_from_instance = lambda org: f"{org.parent.name} · {org.name}"
+
+
+class PartyGroupForm(forms.Form):
+    old = forms.CharField(widget=forms.HiddenInput)
+    new = forms.CharField(label=_("New name (empty: dissolve the group)"), max_length=50, required=False)
 
 
 class BranchForm(forms.Form):

@@ -141,14 +141,16 @@ def person_move(*, person: User, branch: Organization, by) -> User:
                 assignment.delete()
         person.agency = new_agency
         person.branch = branch
-        person.save(update_fields=["agency", "branch"])
+        person.party_group = ""  # a party group is part of the branch left behind
+        person.save(update_fields=["agency", "branch", "party_group"])
         role_grant(user=person, organization=new_agency, role=Role.STAFF)
     else:
         if person.branch_id:
             for assignment in RoleAssignment.objects.filter(user=person, organization=person.branch):
                 assignment.delete()
         person.branch = branch
-        person.save(update_fields=["branch"])
+        person.party_group = ""  # a party group is part of the branch left behind
+        person.save(update_fields=["branch", "party_group"])
     person_moved.send(sender=User, person=person, old_agency=old_agency, old_branch=old_branch)
     return person
 
@@ -207,6 +209,7 @@ def person_create(
     position: str = "",
     is_party_member: bool = False,
     is_leader: bool = False,
+    party_group: str = "",
 ) -> tuple[User, str]:
     """A new person of the agency, staff there, with an initial password returned to be shown once;
     they must choose their own at first login."""
@@ -216,7 +219,9 @@ def person_create(
     if User.objects.filter(username=username).exists():
         raise OrganizationError(_("The user name %(username)s is taken.") % {"username": username})
     _check_name_free(agency, real_name)
+    _check_party_group(branch, party_group)
     person = User.objects.create(
+        party_group=party_group,
         username=username,
         real_name=real_name,
         position=position,
@@ -231,17 +236,37 @@ def person_create(
 
 @transaction.atomic
 def person_update(*, person: User, by, **fields) -> User:
-    """Name, position, Party membership, leadership: the details a secretary keeps up to date."""
+    """Name, position, Party membership, leadership, party group: the details a secretary keeps up
+    to date."""
     _require_secretary(by, person.branch or person.agency)
-    editable = {"real_name", "position", "is_party_member", "is_leader"}
+    editable = {"real_name", "position", "is_party_member", "is_leader", "party_group"}
     if set(fields) - editable:
         raise TypeError(f"not editable: {sorted(set(fields) - editable)}")
     if "real_name" in fields:
         _check_name_free(person.agency, fields["real_name"], exclude=person)
+    if "party_group" in fields:
+        _check_party_group(person.branch, fields["party_group"])
     for name, value in fields.items():
         setattr(person, name, value)
     person.save(update_fields=list(fields))
     return person
+
+
+def _check_party_group(branch: Organization | None, party_group: str) -> None:
+    if party_group and branch is None:
+        raise OrganizationError(_("A party group is part of a Party branch: choose the branch first."))
+
+
+@transaction.atomic
+def party_group_rename(*, branch: Organization, old: str, new: str, by) -> int:
+    """Renames one of the branch's party groups (党小组) for all its members, or dissolves it when
+    `new` is empty; returns how many members it concerned. A branch's groups are the names its
+    members carry (the people ledger's 党小组), so a group exists while someone belongs to it."""
+    _require_secretary(by, branch)
+    old, new = old.strip(), new.strip()
+    if not old:
+        raise OrganizationError(_("Name the party group to rename."))
+    return User.objects.filter(branch=branch, party_group=old).update(party_group=new)
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ user's scope (`orgs_visible_to(user, SECRETARY)`), so another agency's person or
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import services
-from .forms_people import BranchForm, BranchMoveForm, BranchRolesForm, MoveForm, PersonEditForm, PersonForm
+from .forms_people import (
+    BranchForm,
+    BranchMoveForm,
+    BranchRolesForm,
+    MoveForm,
+    PartyGroupForm,
+    PersonEditForm,
+    PersonForm,
+)
 from .models import Organization, Role, RoleAssignment, User
 from .scoping import has_role, orgs_managed_by, orgs_visible_to, people_managed_by
 
@@ -101,6 +109,7 @@ def person_new(request):
                 position=data["position"],
                 is_party_member=data["is_party_member"],
                 is_leader=data["is_leader"],
+                party_group=data["party_group"],
             )
         except services.OrganizationError as error:
             form.add_error(None, str(error))
@@ -227,6 +236,13 @@ def _branch_page(request, branch, **forms):
         ),
         "move_form": BranchMoveForm(agencies=_move_targets(request.user, branch)),
         "members": User.objects.filter(branch=branch).order_by("-is_active", "id"),
+        "party_groups": (
+            User.objects.filter(branch=branch, is_active=True)
+            .exclude(party_group="")
+            .values("party_group")
+            .annotate(n=Count("id"))
+            .order_by("party_group")
+        ),
         **forms,
     }
     return render(request, "people/branch.html", context, status=400 if forms else 200)
@@ -260,6 +276,25 @@ def _branch_post(request, pk, *, form_name: str, make_form, act, field: str, don
             messages.success(request, done % {"name": branch})
             return redirect("people:branch", pk=branch.pk)
     return _branch_page(request, branch, **{form_name: form})
+
+
+@require_POST
+@login_required
+def party_group_rename(request, pk):
+    branch = _branch(request, pk)
+    form = PartyGroupForm(request.POST)
+    if form.is_valid():
+        try:
+            services.party_group_rename(
+                branch=branch, old=form.cleaned_data["old"], new=form.cleaned_data["new"], by=request.user
+            )
+        except services.OrganizationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The party group has been saved."))
+    else:
+        messages.error(request, _("Name the party group to rename."))
+    return redirect("people:branch", pk=branch.pk)
 
 
 @require_POST

@@ -93,6 +93,40 @@ def test_the_secretary_creates_a_branch_names_its_secretary_and_recorders_rename
     assert not branch.is_active
 
 
+def test_the_secretary_puts_members_in_party_groups_renames_and_dissolves_one(
+    client_for, secretary, staff, recorder, branch, agency
+):
+    client = client_for(secretary)
+    for person in (staff, recorder):
+        response = client.post(
+            reverse("people:edit", args=[person.pk]),
+            {"real_name": person.real_name, "position": "", "party_group": "第一党小组"},
+        )
+        assert response.status_code == 302
+    page = client.get(reverse("people:branch", args=[branch.pk])).content.decode()
+    assert "第一党小组" in page and "2 名成员" in page
+    url = reverse("people:party_group_rename", args=[branch.pk])
+    client.post(url, {"old": "第一党小组", "new": "机关第一党小组"})
+    assert set(User.objects.filter(branch=branch).values_list("party_group", flat=True)) >= {"机关第一党小组"}
+    # A member who moves to another branch leaves the group behind.
+    second = OrganizationFactory(code="b2", name="第二党支部", kind=Organization.Kind.BRANCH, parent=agency)
+    client.post(reverse("people:move", args=[staff.pk]), {"branch": second.pk})
+    staff.refresh_from_db()
+    assert (staff.branch, staff.party_group) == (second, "")
+    client.post(url, {"old": "机关第一党小组", "new": ""})
+    assert not User.objects.filter(branch=branch).exclude(party_group="").exists()
+    assert "暂无党小组" in client.get(reverse("people:branch", args=[branch.pk])).content.decode()
+
+
+def test_a_person_without_a_branch_cannot_join_a_party_group(client_for, secretary, agency):
+    response = client_for(secretary).post(
+        reverse("people:new") + "?org=agency",
+        {"real_name": "新同事", "username": "xin", "party_group": "一组"},
+    )
+    assert response.status_code == 200 and "党小组" in response.content.decode()
+    assert not User.objects.filter(username="xin").exists()
+
+
 def test_a_branch_with_members_is_not_closed(client_for, secretary, branch, staff):
     client_for(secretary).post(reverse("people:branch_close", args=[branch.pk]))
     branch.refresh_from_db()

@@ -138,6 +138,7 @@ REQUESTS = {
     "people:branch_new": ("get", None, "org=agency"),
     "people:branch": ("get", lambda w: {"pk": w.branch.pk}, ""),
     "people:branch_rename": ("post", lambda w: {"pk": w.branch.pk}, ""),
+    "people:party_group_rename": ("post", lambda w: {"pk": w.branch.pk}, ""),
     "people:branch_roles": ("post", lambda w: {"pk": w.branch.pk}, ""),
     "people:branch_move": ("post", lambda w: {"pk": w.branch.pk}, ""),
     "people:branch_close": ("post", lambda w: {"pk": w.branch.pk}, ""),
@@ -260,6 +261,8 @@ EXPECTED = {
     "people:branch":                       (LOGIN, 403, 403, 200, 200, 200, 404),
     # An empty name or no agency chosen is bad input: the page comes back with the form's message.
     "people:branch_rename":                (LOGIN, 403, 403, 400, 400, 400, 404),
+    # Without a group named, the branch's page says so.
+    "people:party_group_rename":           (LOGIN, 403, 403, DONE, DONE, DONE, 404),
     "people:branch_roles":                 (LOGIN, 403, 403, DONE, DONE, DONE, 404),
     "people:branch_move":                  (LOGIN, 403, 403, 400, 400, 400, 404),
     # A branch with members is not closed: refused with a message on the branch's page.
