@@ -53,6 +53,11 @@ def test_a_recorder_imports_a_ledger_with_the_new_columns_and_sees_the_unknown_o
     headers = page.locator("#import-rows thead").inner_text()
     assert "党支部" in headers and "请假人员" in headers and "缺席人员" in headers
     screenshot(page, "import-new-columns-preview-desktop")
+    # On a phone the page itself does not scroll sideways: only the table of rows does, inside its box.
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "import-new-columns-preview-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     page.click("#confirm-import")
     page.wait_for_load_state("networkidle")
