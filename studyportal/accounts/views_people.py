@@ -28,22 +28,18 @@ from .scoping import has_role, orgs_managed_by, orgs_visible_to, people_managed_
 Kind = Organization.Kind
 
 
-_managed_orgs = orgs_managed_by
-_people_in_scope = people_managed_by
-
-
 def _person(request, pk) -> User:
-    return get_object_or_404(_people_in_scope(request.user).select_related("agency", "branch"), pk=pk)
+    return get_object_or_404(people_managed_by(request.user).select_related("agency", "branch"), pk=pk)
 
 
 def _branch(request, pk) -> Organization:
     return get_object_or_404(
-        _managed_orgs(request.user).filter(kind=Kind.BRANCH).select_related("parent"), pk=pk
+        orgs_managed_by(request.user).filter(kind=Kind.BRANCH).select_related("parent"), pk=pk
     )
 
 
 def _chosen_org(request) -> Organization:
-    orgs = _managed_orgs(request.user)
+    orgs = orgs_managed_by(request.user)
     code = request.GET.get("org")
     if code:
         organization = orgs.filter(code=code).first()
@@ -84,7 +80,7 @@ def people_list(request):
             "agency": agency,
             "people": people,
             "branches": branches,
-            "choices": _managed_orgs(request.user).order_by("path"),
+            "choices": orgs_managed_by(request.user).order_by("path"),
             "can_add": has_role(request.user, agency, Role.SECRETARY),
         },
     )
@@ -151,7 +147,7 @@ def person_edit(request, pk):
 def person_move(request, pk):
     person = _person(request, pk)
     branches = (
-        _managed_orgs(request.user)
+        orgs_managed_by(request.user)
         .filter(kind=Kind.BRANCH, is_active=True)
         .exclude(pk=person.branch_id)
         .select_related("parent")
