@@ -12,12 +12,8 @@ from django.db.models import CharField, Exists, F, Func, OuterRef, Q, TextField,
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
-from .models import KIND_GROUP, LECTURE_KINDS, Activity, Attachment, Attendance, Group, Kind
-
-# Meetings and lectures are where a sign-in sheet (or QR sign-ins) is the evidence of who came.
-SIGN_IN_KINDS = frozenset(kind for kind, group in KIND_GROUP.items() if group == Group.LEADING) | {
-    Kind.THEME_PARTY_DAY
-}
+from . import kinds
+from .models import Activity, Attachment, Attendance
 
 MISSING_ATTENDANCE = _("no attendance recorded")
 MISSING_MINUTES = _("no minutes or notes")
@@ -67,20 +63,21 @@ FLAGS = frozenset(_ANNOTATIONS)
 
 @dataclass(frozen=True)
 class Rule:
-    """The record lacks `message` when its kind is one of `kinds` (any kind when None) and every one
-    of `blank` is blank: a false flag, an empty or whitespace-only text, no number or 0, no person."""
+    """The record lacks `message` when its kind requires `requirement` (activities.kinds.KindSpec;
+    every kind when None) and every one of `blank` is blank: a false flag, an empty or whitespace-only
+    text, no number or 0, no person."""
 
     message: object
-    kinds: frozenset | None
+    requirement: str | None
     blank: tuple[str, ...]
 
     def missed_by(self, activity) -> bool:
-        if self.kinds is not None and activity.kind not in self.kinds:
+        if self.requirement is not None and self.requirement not in activity.spec.requires:
             return False
         return all(_is_blank(getattr(activity, name)) for name in self.blank)
 
     def q(self) -> Q:
-        condition = Q(kind__in=sorted(self.kinds)) if self.kinds is not None else Q()
+        condition = Q(kind__in=sorted(kinds.requiring(self.requirement))) if self.requirement else Q()
         for name in self.blank:
             condition &= _blank_q(name)
         return condition
@@ -89,13 +86,14 @@ class Rule:
 RULES = (
     Rule(MISSING_ATTENDANCE, None, ("has_attendance", "outside_headcount")),
     Rule(MISSING_MINUTES, None, ("notes", "has_minutes_file")),
-    Rule(MISSING_SPEAKER, frozenset(LECTURE_KINDS), ("speaker_id", "speaker_name")),
-    Rule(MISSING_SITE, frozenset({Kind.FIELD_VISIT}), ("location",)),
-    Rule(MISSING_PHOTO, frozenset({Kind.FIELD_VISIT}), ("has_photo",)),
-    Rule(MISSING_FILM, frozenset({Kind.FILM_VIEWING}), ("has_materials",)),
-    Rule(MISSING_SIGN_IN, SIGN_IN_KINDS, ("has_sign_in_sheet", "has_signed_in")),
-    Rule(MISSING_HOUSEHOLDS, frozenset({Kind.HOUSEHOLD_VISIT}), ("households_reached",)),
-    Rule(MISSING_ENTERPRISES, frozenset({Kind.ENTERPRISE_SERVICE}), ("enterprises_reached",)),
+    Rule(MISSING_SPEAKER, "speaker", ("speaker_id", "speaker_name")),
+    Rule(MISSING_SITE, "site", ("location",)),
+    Rule(MISSING_PHOTO, "photo", ("has_photo",)),
+    Rule(MISSING_FILM, "film", ("has_materials",)),
+    # Meetings and lectures are where a sign-in sheet (or QR sign-ins) is the evidence of who came.
+    Rule(MISSING_SIGN_IN, "sign_in", ("has_sign_in_sheet", "has_signed_in")),
+    Rule(MISSING_HOUSEHOLDS, "households", ("households_reached",)),
+    Rule(MISSING_ENTERPRISES, "enterprises", ("enterprises_reached",)),
 )
 
 

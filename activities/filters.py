@@ -13,17 +13,10 @@ from studyportal.accounts.scoping import orgs_visible_to
 from studyportal.filters import SortFilter
 from studyportal.params import bound_year_field
 
+from . import kinds
 from .completeness import completeness_annotations, incomplete_q
 from .materials import parse_material_titles
-from .models import (
-    CENTRAL_GROUP_KINDS,
-    LECTURE_KINDS,
-    Activity,
-    Attendance,
-    Group,
-    Kind,
-    kinds_of_group,
-)
+from .models import Activity, Attendance, Group
 from .selectors import people_visible_to
 
 MONTH_CHOICES = [(str(number), name) for number, name in MONTHS.items()]
@@ -83,7 +76,7 @@ class ActivityFilter(django_filters.FilterSet):
         field_name="date", lookup_expr="month", label=_("Month"), choices=MONTH_CHOICES
     )
     group = django_filters.ChoiceFilter(label=_("Group"), choices=GROUP_CHOICES, method="filter_group")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=kinds.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Activity.Status.choices)
     # The lectures the dashboard and the summary count as given by leaders (ActivityMonthStat's rule).
     leader = django_filters.ChoiceFilter(
@@ -166,11 +159,11 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_group(self, queryset, name, value):
         if value == CENTRAL_GROUP:
-            return queryset.filter(kind__in=CENTRAL_GROUP_KINDS)
-        return queryset.filter(kind__in=kinds_of_group(value))
+            return queryset.filter(kind__in=kinds.kinds_where(central_group=True))
+        return queryset.filter(kind__in=kinds.kinds_where(group=value))
 
     def filter_leader(self, queryset, name, value):
-        return queryset.filter(kind__in=LECTURE_KINDS, given_by_leader=True)
+        return queryset.filter(kind__in=kinds.kinds_where(lecture=True), given_by_leader=True)
 
     def filter_organization(self, queryset, name, value):
         # An agency's records include those of its branches.

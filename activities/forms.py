@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import kinds
 from .materials import parse_material_titles
-from .models import LECTURE_KINDS, PRACTICE_KINDS, Activity, Attachment, Attendance, Kind
+from .models import Activity, Attachment, Attendance
 from .services import EDITABLE_FIELDS, hours_between
 from .uploads import attachment_limits_text, validate_files_count, validate_upload
 
@@ -29,13 +30,15 @@ COMMON_FIELDS = [
 
 
 def fields_of_kind(kind: str) -> list[str]:
+    spec = kinds.spec(kind)
     fields = list(COMMON_FIELDS)
-    if kind in LECTURE_KINDS:
+    if spec.lecture:
         fields.insert(fields.index("speaker_name") + 1, "given_by_leader")
-    if kind == Kind.FIELD_VISIT:
+    if "oath_renewed" in spec.fields:
         fields.insert(fields.index("location") + 1, "oath_renewed")
-    if kind in PRACTICE_KINDS:
-        fields[fields.index("hours") : fields.index("hours")] = ["households_reached", "enterprises_reached"]
+    fields[fields.index("hours") : fields.index("hours")] = [
+        name for name in ("households_reached", "enterprises_reached") if name in spec.fields
+    ]
     return fields
 
 
@@ -112,6 +115,7 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, kind: str, organizations, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        spec = kinds.spec(kind)
         self.people = list(people)
         self._people_by_id = {person.pk: person for person in self.people}
         keep = set(fields_of_kind(kind)) | {"materials_text", "files", "file_kind"}
@@ -125,7 +129,7 @@ class ActivityForm(forms.ModelForm):
             f"{person.real_name}（{person.position}）" if person.position else person.real_name
         )
         self.fields["date"].input_formats = ["%Y-%m-%d", "%Y/%m/%d"]
-        if kind in LECTURE_KINDS:
+        if spec.lecture:
             self.fields["speaker"].label = _("Speaker")
             self.fields["given_by_leader"] = forms.TypedChoiceField(
                 label=_("Given by a leader"),
@@ -136,14 +140,14 @@ class ActivityForm(forms.ModelForm):
             )
             if self.instance.pk:
                 self.initial["given_by_leader"] = "1" if self.instance.given_by_leader else "0"
-        if kind == Kind.FIELD_VISIT:
+        if "site" in spec.requires:
             self.fields["location"].label = _("Site visited")
             self.fields["location"].required = True
             self.fields["location"].help_text = ""
             self.fields["location"].error_messages["required"] = _("A field visit needs the site visited.")
         else:
             self.fields["location"].help_text = ""
-        if kind == Kind.FILM_VIEWING:
+        if "film" in spec.requires:
             self.fields["materials_text"].label = _("Films / videos watched")
         if self.instance.pk and not self.is_bound:
             self.initial["materials_text"] = "\n".join(m.title for m in self.instance.materials.all())
@@ -192,7 +196,7 @@ class ActivityForm(forms.ModelForm):
             # 09:00–11:30 gives the attendees 2.5 study hours unless the recorder wrote others.
             cleaned["hours"] = hours_between(start, end)
         if (
-            self.kind in LECTURE_KINDS
+            "speaker" in kinds.spec(self.kind).requires
             and not cleaned.get("speaker")
             and not cleaned.get("speaker_name", "").strip()
         ):

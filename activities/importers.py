@@ -34,6 +34,7 @@ from studyportal.audit.models import AuditEntry
 from studyportal.audit.services import audit_batch, audit_record_bulk, audit_record_rows, model_label
 from studyportal.params import is_web_link
 
+from . import kinds
 from .ledger import (
     CellError,
     Column,
@@ -49,13 +50,9 @@ from .ledger import (
 )
 from .materials import parse_material_titles
 from .models import (
-    KIND_ALIASES,
-    KIND_LABEL_ZH,
-    LECTURE_KINDS,
     Activity,
     Attendance,
     ImportBatch,
-    Kind,
     Publicity,
     RectificationItem,
     StudyMaterial,
@@ -451,12 +448,6 @@ class PeopleImporter(Importer):
 
 # ---------------------------------------------------------------------------- activities
 
-KINDS = {
-    **{kind.value: kind for kind in Kind},
-    **{label: kind for kind, label in KIND_LABEL_ZH.items()},
-    **KIND_ALIASES,
-}
-
 
 class ActivitiesImporter(Importer):
     ledger_type = "activities"
@@ -543,14 +534,15 @@ class ActivitiesImporter(Importer):
 
     def clean(self, row):
         kind_text = row.get("kind", required=True)
-        kind = _choice(KINDS, kind_text) if kind_text else None
+        kind = _choice(kinds.names(), kind_text) if kind_text else None
+        spec = kinds.get(kind)
         if kind_text and kind is None:
             row.error(
                 "kind",
                 _("Unknown kind “%(value)s”; use one such as %(examples)s.")
                 % {
                     "value": kind_text,
-                    "examples": "、".join(list(KIND_LABEL_ZH.values())[:6]),
+                    "examples": "、".join(other.zh for other in kinds.KINDS[:6]),
                 },
             )
         item = {
@@ -562,9 +554,9 @@ class ActivitiesImporter(Importer):
             "notes": row.get("notes") or "",
         }
         speaker = row.get("speaker", max_length=100) or ""
-        if kind in LECTURE_KINDS and not speaker:
+        if spec and "speaker" in spec.requires and not speaker:
             row.error("speaker", _("A lecture needs its speaker."))
-        if kind == Kind.FIELD_VISIT and not item["location"]:
+        if spec and "site" in spec.requires and not item["location"]:
             row.error("location", _("A field visit needs its site."))
         item["speaker"] = self.people.get(speaker)
         item["speaker_name"] = "" if item["speaker"] else speaker
@@ -575,7 +567,7 @@ class ActivitiesImporter(Importer):
         # 参加人数 counts everyone; those not named in 参加人员 are the outside participants.
         item["outside_headcount"] = max((headcount or 0) - len(names), 0)
         titles, leftover = parse_material_titles(row.get("materials") or "", bare_titles=False)
-        if kind == Kind.FILM_VIEWING and not titles:
+        if spec and "film" in spec.requires and not titles:
             titles = parse_material_titles(item["title"] or "", bare_titles=False)[0]
         if leftover:
             # Study content written without 《》 is kept, not turned into a book title.
@@ -670,7 +662,7 @@ class ActivitiesImporter(Importer):
             speaker=speaker,
             speaker_name=item["speaker_name"],
             given_by_leader=bool(speaker and speaker.is_leader),
-            oath_renewed=item["oath_renewed"] and item["kind"] == Kind.FIELD_VISIT,
+            oath_renewed=item["oath_renewed"] and "oath_renewed" in kinds.spec(item["kind"]).fields,
             outside_headcount=item["outside_headcount"],
             hours=item["hours"],
             notes=item["notes"],

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from studyportal.accounts.models import Organization, Role, RoleAssignment, User
 
-from .models import CENTRAL_GROUP_KINDS, MEETING_KINDS, Activity, ActivityMonthStat, Kind, Norm
+from . import kinds
+from .models import Activity, ActivityMonthStat, Norm
 
 MET = "met"
 GAP = "gap"
@@ -99,7 +100,7 @@ def norm_kinds(norm: Norm) -> set[str]:
 
 
 def norm_label(norm: Norm) -> str:
-    if norm_kinds(norm) == set(CENTRAL_GROUP_KINDS):
+    if norm_kinds(norm) == set(kinds.kinds_where(central_group=True)):
         return _("Central group collective study")
     if norm.only_secretary_speaker:
         return _("%(kind)s by the branch secretary") % {"kind": norm.get_kind_display()}
@@ -151,7 +152,7 @@ def _branches(queryset):
 
 def applies(norm: Norm, branch: Organization) -> bool:
     """A rule applies where it can: the party-group meeting only in a branch with party groups."""
-    if norm.kind == Kind.PARTY_GROUP_MEETING:
+    if kinds.spec(norm.kind).party_groups_only:
         return bool(getattr(branch, "has_party_groups", True))
     return True
 
@@ -470,7 +471,7 @@ def gap_message(norm: Norm, period: PeriodResult) -> str:
     if period.actual == 0:
         if norm.only_secretary_speaker:
             template = _("In %(period)s the branch secretary gave no Party lecture")
-        elif norm.kind in MEETING_KINDS:
+        elif kinds.spec(norm.kind).meeting:
             template = _("No %(kind)s held in %(period)s")
         else:
             template = _("No %(kind)s carried out in %(period)s")
@@ -569,7 +570,7 @@ def gap_summaries(results: list[NormResult], *, agency: Organization | None = No
         if missed:
             if norm.only_secretary_speaker:
                 template = _("%(who)s: in %(periods)s the branch secretary gave no Party lecture")
-            elif norm.kind in MEETING_KINDS:
+            elif kinds.spec(norm.kind).meeting:
                 template = _("%(who)s: no %(kind)s held in %(periods)s")
             else:
                 template = _("%(who)s: no %(kind)s carried out in %(periods)s")

@@ -20,8 +20,8 @@ from studyportal.accounts.scoping import scope_q
 from studyportal.names import person_name_key, pinyin_key
 from studyportal.spreadsheet import Column, Sheet
 
+from . import kinds
 from .models import (
-    KIND_GROUP,
     Activity,
     Group,
     PlanItem,
@@ -308,7 +308,7 @@ def _planned(*, agency: Organization, year: int):
 
 
 def _add_planned(row: dict, *buckets: MonthPlanVsDone) -> None:
-    group = KIND_GROUP.get(row["kind"]) if row["kind"] else None
+    group = kinds.group_of(row["kind"])
     for bucket in buckets:
         bucket.planned_total += row["n"]
         bucket.fulfilled += row["fulfilled"]
@@ -347,7 +347,7 @@ def plan_vs_done(*, agency: Organization, year: int) -> dict:
         .order_by()
     )
     for row in done:
-        group = KIND_GROUP[row["kind"]]
+        group = kinds.spec(row["kind"]).group
         for bucket in (months[row["month"]], total):
             bucket.done_total += row["n"]
             bucket.done[group] += row["n"]

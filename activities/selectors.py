@@ -19,8 +19,9 @@ from studyportal.accounts.scoping import orgs_visible_to, scope_q, sees_whole_tr
 from studyportal.choices import label_of
 from studyportal.names import person_name_key
 
+from . import kinds
 from .completeness import completeness_annotations, missing_items
-from .models import KIND_GROUP, Activity, Attachment, Attendance, Group, StudyMaterial
+from .models import Activity, Attachment, Attendance, Group, StudyMaterial
 
 
 def _drafts_q(user, reviewers: Q) -> Q:
@@ -276,7 +277,7 @@ def my_record(user, year: int) -> dict:
     all_hours = sum((row.activity.hours or Decimal(0) for row in present), Decimal(0))
     by_group = []
     for group, label in Group.choices:
-        rows = [row for row in present if KIND_GROUP[row.activity.kind] == group]
+        rows = [row for row in present if kinds.spec(row.activity.kind).group == group]
         by_group.append(
             {
                 "group": group,

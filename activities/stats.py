@@ -19,7 +19,8 @@ from django.db.models.functions import ExtractMonth, ExtractYear, Greatest
 
 from studyportal.accounts.models import Organization
 
-from .models import LECTURE_KINDS, Activity, ActivityMonthStat, Attendance, PersonYearStat
+from . import kinds
+from .models import Activity, ActivityMonthStat, Attendance, PersonYearStat
 
 COUNTERS = (
     "activities",
@@ -90,7 +91,7 @@ def _contribution(activity_id):
     key = (row["organization_id"], row["date"].year, row["date"].month, row["kind"])
     counters = {
         "activities": 1,
-        "leader_lectures": int(row["kind"] in LECTURE_KINDS and row["given_by_leader"]),
+        "leader_lectures": int(kinds.spec(row["kind"]).lecture and row["given_by_leader"]),
         "present": statuses.count("present"),
         "on_leave": statuses.count("on_leave"),
         "absent": statuses.count("absent"),
@@ -188,7 +189,7 @@ def _computed(organization=None, year=None):
     totals = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     for row in base.values(*group).annotate(
         n=Count("id"),
-        leaders=Count("id", filter=Q(kind__in=LECTURE_KINDS, given_by_leader=True)),
+        leaders=Count("id", filter=Q(kind__in=kinds.kinds_where(lecture=True), given_by_leader=True)),
         outside=Sum("outside_headcount"),
         households=Sum("households_reached"),
         enterprises=Sum("enterprises_reached"),

@@ -232,7 +232,7 @@ def ledger_file(path: Path, organization, rows: int, year: int, seed: int = 7) -
 
     from openpyxl import Workbook
 
-    from activities.models import KIND_LABEL_ZH
+    from activities.kinds import KINDS
     from bench.generate import BOOKS, SITES, THEMES
     from studyportal.accounts.models import User
 
@@ -242,7 +242,7 @@ def ledger_file(path: Path, organization, rows: int, year: int, seed: int = 7) -
             "real_name", flat=True
         )
     )
-    kinds = list(KIND_LABEL_ZH.items())
+    kinds = [(spec.code, spec.zh) for spec in KINDS]
     book = Workbook(write_only=True)
     sheet = book.create_sheet("台账")
     sheet.append([f"{organization.name}{year}年学习活动台账"])

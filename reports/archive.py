@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from activities.models import KIND_GROUP, Activity, Attachment, Attendance, Group, Kind, StudyPlan
+from activities import kinds
+from activities.models import Activity, Attachment, Attendance, Group, StudyPlan
 from reports import services
 from reports.document import Document, Paragraph, Table
 from reports.exporters.docx import document_to_docx
@@ -74,11 +75,11 @@ class ArchiveEntry:
 
     @property
     def group(self) -> str:
-        return KIND_GROUP[self.kind]
+        return kinds.spec(self.kind).group
 
     @property
     def kind_label(self) -> str:
-        return str(Kind(self.kind).label)
+        return str(kinds.spec(self.kind).label)
 
 
 def archive_organization_kinds():
@@ -314,7 +315,7 @@ def plan_document(*, agency: Organization, year: int) -> Document | None:
                 rows=[
                     [
                         str(item.month or ""),
-                        str(Kind(item.kind).label) if item.kind else "",
+                        str(kinds.spec(item.kind).label) if item.kind else "",
                         item.topic,
                         item.measures,
                         item.lead.real_name if item.lead_id else "",

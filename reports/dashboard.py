@@ -17,11 +17,9 @@ from django.db.models import Count, Q, Sum, Window
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from activities import kinds
 from activities.completeness import completeness_annotations, incomplete_q, missing_items
 from activities.models import (
-    CENTRAL_GROUP_KINDS,
-    KIND_GROUP,
-    PRACTICE_KINDS,
     Activity,
     ActivityMonthStat,
     Group,
@@ -151,15 +149,11 @@ class StatFigures(AttendanceFigures):
 
     @property
     def central_group_sessions(self) -> int:
-        return self.count(CENTRAL_GROUP_KINDS)
-
-    @property
-    def field_visits(self) -> int:
-        return self.count([Kind.FIELD_VISIT])
+        return self.count(kinds.kinds_where(central_group=True))
 
     @property
     def practice_activities(self) -> int:
-        return self.count(PRACTICE_KINDS)
+        return self.by_group[Group.PRACTICE]
 
 
 STAT_SUMS = {
@@ -174,7 +168,7 @@ STAT_SUMS = {
 
 
 def _add_totals(figures: StatFigures, row: dict) -> None:
-    figures.by_group[KIND_GROUP[row["kind"]]] += row["n"]
+    figures.by_group[kinds.spec(row["kind"]).group] += row["n"]
     figures.by_kind[row["kind"]] = figures.by_kind.get(row["kind"], 0) + row["n"]
     figures.leader_lectures += row["leaders"]
     figures.households += row["households_n"]
@@ -187,7 +181,7 @@ def _add_totals(figures: StatFigures, row: dict) -> None:
 def _add_stat_row(figures: StatFigures, row: dict) -> None:
     _add_totals(figures, row)
     month = figures.months[row["month"] - 1]
-    month.by_group[KIND_GROUP[row["kind"]]] += row["n"]
+    month.by_group[kinds.spec(row["kind"]).group] += row["n"]
     month.present += row["present_n"]
     month.invited += row["present_n"] + row["leave_n"] + row["absent_n"]
 
@@ -514,13 +508,14 @@ class OverviewStats(AttendanceFigures):
 
 
 # One row per organization (not per kind: a county has ten times more of those to add up in Python).
-OVERVIEW_SUMS = {
-    "n": Sum("activities"),
-    "central": Sum("activities", filter=Q(kind__in=CENTRAL_GROUP_KINDS)),
-    "present_n": Sum("present"),
-    "leave_n": Sum("on_leave"),
-    "absent_n": Sum("absent"),
-}
+def _overview_sums() -> dict:
+    return {
+        "n": Sum("activities"),
+        "central": Sum("activities", filter=Q(kind__in=kinds.kinds_where(central_group=True))),
+        "present_n": Sum("present"),
+        "leave_n": Sum("on_leave"),
+        "absent_n": Sum("absent"),
+    }
 
 
 @dataclass
@@ -611,7 +606,7 @@ def overview(
     stats = (
         ActivityMonthStat.objects.filter(scope_q(user, min_role=Role.ADMIN), year=year)
         .values_list("organization__path")
-        .annotate(**OVERVIEW_SUMS)
+        .annotate(**_overview_sums())
         .order_by()
     )
     for path, n, central, present, on_leave, absent in stats:

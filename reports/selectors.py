@@ -10,12 +10,11 @@ from django.db.models import F, Sum
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from activities import kinds
 from activities.models import (
-    KIND_GROUP,
     Activity,
     ActivityMonthStat,
     Group,
-    Kind,
     PlanItem,
     RectificationItem,
     StudyPlan,
@@ -23,17 +22,6 @@ from activities.models import (
 from activities.norms import GapSummary, gap_summaries, norm_results
 from activities.records_selectors import LowPoints, low_points, publicity_counts_by_level
 from studyportal.accounts.models import Organization
-
-# The rows the text names one by one; everything else is only counted.
-NAMED_KINDS = [
-    Kind.PARTY_LECTURE,
-    Kind.GUEST_LECTURE,
-    Kind.FIELD_VISIT,
-    Kind.FILM_VIEWING,
-    Kind.VOLUNTEER_SERVICE,
-    Kind.HOUSEHOLD_VISIT,
-    Kind.ENTERPRISE_SERVICE,
-]
 
 
 @dataclass
@@ -108,7 +96,7 @@ def summary_data(*, agency: Organization, year: int) -> SummaryData:
         if row["n"]:
             data.kind_counts[row["kind"]] = row["n"]
         invited = row["present"] + row["on_leave"] + row["absent"]
-        group = KIND_GROUP.get(row["kind"])
+        group = kinds.group_of(row["kind"])
         if group is None or not invited:
             continue
         figures = data.attendance.setdefault(group, Turnout())
@@ -116,9 +104,11 @@ def summary_data(*, agency: Organization, year: int) -> SummaryData:
         figures.present += row["present"]
         data.records_absence = data.records_absence or invited > row["present"]
 
-    # 2: the named activities with their speakers
+    # 2: the activities the text names one by one (everything else is only counted), with their speakers
     data.named = list(
-        activities.filter(kind__in=NAMED_KINDS).select_related("speaker").order_by("date", "id")
+        activities.filter(kind__in=kinds.kinds_where(summary_named=True))
+        .select_related("speaker")
+        .order_by("date", "id")
     )
 
     # 3: every material link of the year, in study order
@@ -129,7 +119,7 @@ def summary_data(*, agency: Organization, year: int) -> SummaryData:
     )
     for activity_id, kind, title in links:
         data.materials.setdefault(activity_id, []).append(title)
-        if KIND_GROUP.get(kind) == Group.LEADING and title not in data.leading_titles:
+        if kinds.group_of(kind) == Group.LEADING and title not in data.leading_titles:
             data.leading_titles.append(title)
 
     # 4: this year's plan title
@@ -229,7 +219,7 @@ def source_figures() -> list[tuple[str, dict[str, str]]]:
     return [
         (gettext("Central group study and seminars"), {"group": CENTRAL_GROUP}),
         (gettext("Lectures given by leaders"), {"leader": "1"}),
-        *((str(label), {"kind": kind}) for kind, label in Kind.choices),
+        *((str(label), {"kind": kind}) for kind, label in kinds.choices()),
     ]
 
 

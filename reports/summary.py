@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from django.utils import translation
 
+from activities import kinds
 from activities.materials import book
 from activities.materials import chinese_number as cn
-from activities.models import KIND_GROUP, Group, Kind, Publicity
+from activities.models import Group, Kind, Publicity
 from studyportal.accounts.models import Organization
 
 from .selectors import SummaryData, summary_data, year_on_year_change
@@ -113,6 +114,15 @@ def _counts(pairs) -> str:
     return "、".join(f"{label}{count}次" for label, count in pairs if count)
 
 
+def _kind_counts(data: SummaryData, group: str) -> str:
+    """The count sentence of a group: each of its kinds that has a name there (KindSpec.summary_count)."""
+    return _counts(
+        (spec.summary_count, data.count(spec.code))
+        for spec in kinds.KINDS
+        if spec.group == group and spec.summary_count
+    )
+
+
 def _turnout(data: SummaryData, group: str) -> str:
     """The group's attendance: a rate only where the year's records say who was on leave or absent
     (a ledger listing only who came gives 100% for everyone, which is not a rate)."""
@@ -140,7 +150,7 @@ def _theme(title: str) -> str:
 
 
 def _group_total(data: SummaryData, group: str) -> int:
-    return sum(count for kind, count in data.kind_counts.items() if KIND_GROUP[kind] == group)
+    return sum(count for kind, count in data.kind_counts.items() if kinds.group_of(kind) == group)
 
 
 def _opening(data: SummaryData) -> str:
@@ -190,14 +200,7 @@ def _leading(data: SummaryData) -> str:
     weekly = data.count(Kind.WEEKLY_STUDY)
     if weekly:
         clauses.append(f"全年开展每周理论学习{weekly}次")
-    meetings = _counts(
-        (label, data.count(kind))
-        for kind, label in (
-            (Kind.BRANCH_ASSEMBLY, "支部党员大会"),
-            (Kind.BRANCH_COMMITTEE, "支部委员会会议"),
-            (Kind.PARTY_GROUP_MEETING, "党小组会"),
-        )
-    )
+    meetings = _kind_counts(data, Group.LEADING)
     lectures = data.count(Kind.PARTY_LECTURE)
     branch = "、".join(
         filter(None, [f"召开{meetings}" if meetings else "", _counts([("讲授党课", lectures)])])
@@ -248,13 +251,7 @@ def _experiential(data: SummaryData) -> str:
     ways = "、".join(
         filter(None, ["线下体验式现场教学" if visits else "", "线上观看教学" if viewings else ""])
     )
-    done = _counts(
-        [
-            ("主题党日", data.count(Kind.THEME_PARTY_DAY)),
-            ("现场教学", data.count(Kind.FIELD_VISIT)),
-            ("观影及观看教育片", data.count(Kind.FILM_VIEWING)),
-        ]
-    )
+    done = _kind_counts(data, Group.EXPERIENTIAL)
     parts = [f"采取{ways}等形式开展学习活动，全年开展{done}。" if ways else f"全年开展{done}。"]
     if visits:
         texts = []
@@ -296,6 +293,9 @@ def _practice(data: SummaryData) -> str:
     if not _group_total(data, Group.PRACTICE):
         return ""
     parts = ["坚持把基层一线作为检验学习成效的练兵场，推动学习成果转化为服务企业、服务群众的生动实践。"]
+    done = _kind_counts(data, Group.PRACTICE)
+    if done:
+        parts.append(f"全年开展{done}。")
     services = data.named_of(Kind.VOLUNTEER_SERVICE)
     if services:
         parts.append(f"开展志愿服务活动{len(services)}次（{quoted(a.title for a in services)}）。")

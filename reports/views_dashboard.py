@@ -11,8 +11,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from activities import kinds
 from activities.filters import CENTRAL_GROUP
-from activities.models import Activity, Group, Kind, RectificationItem
+from activities.models import Activity, Group, RectificationItem
 from activities.norms import norm_warning_days
 from activities.selectors import get_activity_for_user
 from activities.services import APPROVE, RETURN, ActivityError, activity_review
@@ -118,7 +119,7 @@ def _pk_url(name: str):
 def _queue_rows(activities) -> list[Activity]:
     """The review queue's rows with what dashboard/_queue_rows.html shows set on each, worked out
     once for all of them (get_kind_display() rebuilds every translated choice on each call)."""
-    kind_labels = {kind: str(label) for kind, label in Kind.choices}
+    kind_labels = {kind: str(label) for kind, label in kinds.choices()}
     detail_url = _pk_url("activities:detail")
     approve_url = _pk_url("dashboard:review_approve")
     return_url = _pk_url("dashboard:review_return")
@@ -147,6 +148,16 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
 
     def rectification(**params):
         return _with_query(rectification_path, year=year, **params)
+
+    def kind_parts(codes):
+        return [
+            {
+                "label": kinds.spec(kind).label,
+                "value": stats.by_kind.get(kind, 0),
+                "url": activities(kind=kind),
+            }
+            for kind in codes
+        ]
 
     # The same records as the dashboard's list: approved, of the year, lacking something.
     incomplete_url = activities(completeness="incomplete")
@@ -192,27 +203,26 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
             "url": activities(group=CENTRAL_GROUP),
             "note": _("norm: %(n)d a year") % {"n": data.central_group_norm},
             "alert": stats.central_group_sessions < data.central_group_norm,
-            "parts": [
-                {"label": Kind(kind).label, "value": stats.by_kind.get(kind, 0), "url": activities(kind=kind)}
-                for kind in (Kind.CENTRAL_GROUP_STUDY, Kind.CENTRAL_GROUP_SEMINAR)
-            ],
+            "parts": kind_parts(kinds.kinds_where(central_group=True)),
         },
         {
             "id": "leader-lectures",
             "label": _("Lectures given by leaders"),
             "value": stats.leader_lectures,
             "url": activities(leader="1"),
-            "parts": [
-                {"label": Kind(kind).label, "value": stats.by_kind.get(kind, 0), "url": activities(kind=kind)}
-                for kind in (Kind.PARTY_LECTURE, Kind.GUEST_LECTURE)
-            ],
+            "parts": kind_parts(kinds.kinds_where(lecture=True)),
         },
-        {
-            "id": "field-visits",
-            "label": Kind.FIELD_VISIT.label,
-            "value": stats.field_visits,
-            "url": activities(kind=Kind.FIELD_VISIT),
-        },
+        # The kinds with a figure of their own (a field visit).
+        *(
+            {
+                "id": spec.figure,
+                "label": spec.label,
+                "value": stats.count([spec.code]),
+                "url": activities(kind=spec.code),
+            }
+            for spec in kinds.KINDS
+            if spec.figure
+        ),
         {
             "id": "practice",
             "label": _("Practice activities"),

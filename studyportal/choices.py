@@ -9,6 +9,11 @@ def _labels(model, field: str) -> dict:
     return dict(model._meta.get_field(field).flatchoices)
 
 
+def clear_labels() -> None:
+    """Forget the labels cached: a field's choices may change (activities.kinds.registered)."""
+    _labels.cache_clear()
+
+
 def label_of(model, field: str, value) -> str:
     """The label of a stored `value` of the model's `field` (the value itself when it is not, or no
     longer, one of the choices)."""

@@ -1,21 +1,5 @@
-from .activity import (
-    CENTRAL_GROUP_KINDS,
-    KIND_ALIASES,
-    KIND_GROUP,
-    KIND_LABEL_ZH,
-    KINDS,
-    LECTURE_KINDS,
-    MEETING_KINDS,
-    PRACTICE_KINDS,
-    Activity,
-    Attachment,
-    Attendance,
-    Group,
-    Kind,
-    KindSpec,
-    StudyMaterial,
-    kinds_of_group,
-)
+from ..kinds import Group, Kind
+from .activity import Activity, Attachment, Attendance, StudyMaterial
 from .imports import ImportBatch
 from .records import Norm, PlanItem, Publicity, StudyPlan, StudyPoints
 from .rectification import RectificationItem, RectificationProgress, overdue_q
@@ -24,14 +8,6 @@ from .stats import ActivityMonthStat, PersonYearStat
 
 __all__ = [
     "overdue_q",
-    "CENTRAL_GROUP_KINDS",
-    "KINDS",
-    "KIND_ALIASES",
-    "KIND_GROUP",
-    "KIND_LABEL_ZH",
-    "LECTURE_KINDS",
-    "MEETING_KINDS",
-    "PRACTICE_KINDS",
     "Activity",
     "ActivityMonthStat",
     "Attachment",
@@ -41,7 +17,6 @@ __all__ = [
     "Group",
     "ImportBatch",
     "Kind",
-    "KindSpec",
     "Norm",
     "PersonYearStat",
     "PlanItem",
@@ -51,5 +26,4 @@ __all__ = [
     "StudyMaterial",
     "StudyPlan",
     "StudyPoints",
-    "kinds_of_group",
 ]

@@ -1,5 +1,3 @@
-from typing import NamedTuple
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,90 +7,7 @@ from studyportal.accounts.models import Organization
 from studyportal.choices import choice_label
 from studyportal.params import validate_date, validate_hours
 
-
-class Group(models.TextChoices):
-    """The three "classrooms" summaries speak of (docs/design.md §3)."""
-
-    LEADING = "leading", _("Leading study")  # 领学
-    EXPERIENTIAL = "experiential", _("Experiential study")  # 助学
-    PRACTICE = "practice", _("Practice")  # 检学
-
-
-class Kind(models.TextChoices):
-    CENTRAL_GROUP_STUDY = "central_group_study", _("Central group study")
-    CENTRAL_GROUP_SEMINAR = "central_group_seminar", _("Central group seminar")
-    WEEKLY_STUDY = "weekly_study", _("Weekly theory study")
-    BRANCH_ASSEMBLY = "branch_assembly", _("Branch Party member assembly")
-    BRANCH_COMMITTEE = "branch_committee", _("Branch committee meeting")
-    PARTY_GROUP_MEETING = "party_group_meeting", _("Party group meeting")
-    PARTY_LECTURE = "party_lecture", _("Party lecture")
-    GUEST_LECTURE = "guest_lecture", _("Guest lecture")
-    THEME_PARTY_DAY = "theme_party_day", _("Theme Party day")
-    FIELD_VISIT = "field_visit", _("Field visit")
-    FILM_VIEWING = "film_viewing", _("Film viewing")
-    VOLUNTEER_SERVICE = "volunteer_service", _("Volunteer service")
-    HOUSEHOLD_VISIT = "household_visit", _("Household visit")
-    ENTERPRISE_SERVICE = "enterprise_service", _("Enterprise service")
-
-
-class KindSpec(NamedTuple):
-    """What the portal knows of a kind besides its code and translated label (Kind above)."""
-
-    kind: Kind
-    group: Group
-    zh: str  # the Chinese label offices write in their ledgers (docs/design.md §3)
-    aliases: tuple[str, ...] = ()  # other names ledgers use for it, accepted by the importer
-    lecture: bool = False  # a speaker is required; a leader's lecture is counted apart
-    meeting: bool = False  # "held" (召开) rather than "carried out" (开展)
-    central_group: bool = False  # the Party group's central-group study, counted together
-
-
-# The registry of kinds: the one table the tables below, the importer and the norms read. A new kind
-# is a member of Kind, its row here, and a migration for the field's choices.
-KINDS = (
-    KindSpec(
-        Kind.CENTRAL_GROUP_STUDY,
-        Group.LEADING,
-        "中心组集中学习",
-        ("中心组学习", "理论学习中心组集中学习"),
-        meeting=True,
-        central_group=True,
-    ),
-    KindSpec(
-        Kind.CENTRAL_GROUP_SEMINAR,
-        Group.LEADING,
-        "中心组交流研讨",
-        ("中心组研讨",),
-        meeting=True,
-        central_group=True,
-    ),
-    KindSpec(Kind.WEEKLY_STUDY, Group.LEADING, "每周理论学习", meeting=True),
-    KindSpec(Kind.BRANCH_ASSEMBLY, Group.LEADING, "支部党员大会", ("党员大会",), meeting=True),
-    KindSpec(Kind.BRANCH_COMMITTEE, Group.LEADING, "支部委员会会议", ("支部委员会",), meeting=True),
-    KindSpec(Kind.PARTY_GROUP_MEETING, Group.LEADING, "党小组会", meeting=True),
-    KindSpec(Kind.PARTY_LECTURE, Group.LEADING, "党课", ("专题党课", "党课/专题党课"), lecture=True),
-    KindSpec(Kind.GUEST_LECTURE, Group.LEADING, "专题辅导讲座", ("辅导讲座", "专题讲座"), lecture=True),
-    KindSpec(Kind.THEME_PARTY_DAY, Group.EXPERIENTIAL, "主题党日"),
-    KindSpec(Kind.FIELD_VISIT, Group.EXPERIENTIAL, "现场教学"),
-    KindSpec(Kind.FILM_VIEWING, Group.EXPERIENTIAL, "观影", ("观看教育片", "观影/观看教育片", "观看电教片")),
-    KindSpec(Kind.VOLUNTEER_SERVICE, Group.PRACTICE, "志愿服务", ("志愿者服务",)),
-    KindSpec(Kind.HOUSEHOLD_VISIT, Group.PRACTICE, "入户走访"),
-    KindSpec(
-        Kind.ENTERPRISE_SERVICE, Group.PRACTICE, "服务企业", ("企业座谈", "服务企业/企业座谈", "企业家座谈会")
-    ),
-)
-
-KIND_GROUP = {spec.kind: spec.group for spec in KINDS}
-KIND_LABEL_ZH = {spec.kind: spec.zh for spec in KINDS}
-KIND_ALIASES = {alias: spec.kind for spec in KINDS for alias in spec.aliases}
-LECTURE_KINDS = frozenset(spec.kind for spec in KINDS if spec.lecture)
-MEETING_KINDS = frozenset(spec.kind for spec in KINDS if spec.meeting)
-CENTRAL_GROUP_KINDS = frozenset(spec.kind for spec in KINDS if spec.central_group)
-PRACTICE_KINDS = frozenset(spec.kind for spec in KINDS if spec.group == Group.PRACTICE)
-
-
-def kinds_of_group(group: str) -> list[str]:
-    return [kind.value for kind, g in KIND_GROUP.items() if g == group]
+from .. import kinds
 
 
 class StudyMaterial(models.Model):
@@ -117,7 +32,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(date__year=year)
 
     def in_group(self, group: str):
-        return self.filter(kind__in=kinds_of_group(group))
+        return self.filter(kind__in=kinds.kinds_where(group=group))
 
     def alive(self):
         return self.filter(deleted_at__isnull=True)
@@ -136,7 +51,7 @@ class Activity(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="activities"
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=kinds.choices, db_index=True)
     date = models.DateField(_("date"), db_index=True, validators=[validate_date])
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
@@ -231,12 +146,16 @@ class Activity(models.Model):
         return f"{self.date:%Y-%m-%d} {choice_label(self, 'kind')} {self.title}"
 
     @property
+    def spec(self) -> kinds.KindSpec:
+        return kinds.spec(self.kind)
+
+    @property
     def group(self) -> str:
-        return KIND_GROUP[self.kind]
+        return self.spec.group
 
     @property
     def is_lecture(self) -> bool:
-        return self.kind in LECTURE_KINDS
+        return self.spec.lecture
 
     @property
     def speaker_display(self) -> str:

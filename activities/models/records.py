@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from studyportal.accounts.models import Organization
 from studyportal.params import is_web_link, validate_date, validate_web_link, validate_year
 
-from .activity import Kind
+from .. import kinds
 
 
 class StudyPoints(models.Model):
@@ -128,7 +128,7 @@ class PlanItem(models.Model):
         StudyPlan, verbose_name=_("study plan"), on_delete=models.CASCADE, related_name="items"
     )
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=kinds.choices, blank=True)
     topic = models.CharField(_("topic"), max_length=300)
     measures = models.TextField(
         _("measures"), blank=True, help_text=_("What will be done; the summary's next steps quote it.")
@@ -166,7 +166,7 @@ class Norm(models.Model):
         QUARTER = "quarter", _("Quarter")
         YEAR = "year", _("Year")
 
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=kinds.choices)
     kinds_also = models.CharField(
         _("also counts"),
         max_length=200,

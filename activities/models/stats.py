@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studyportal.accounts.models import Organization
 
-from .activity import Kind
+from .. import kinds
 
 
 class ActivityMonthStat(models.Model):
@@ -18,7 +18,7 @@ class ActivityMonthStat(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="month_stats")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    kind = models.CharField(max_length=32, choices=kinds.choices)
     activities = models.PositiveIntegerField(default=0)
     leader_lectures = models.PositiveIntegerField(default=0)
     present = models.PositiveIntegerField(default=0)

@@ -19,10 +19,10 @@ from studyportal.accounts.scoping import people_managed_by, sees_whole_tree
 from studyportal.downloads import as_download
 from studyportal.params import month_param, year_param
 
-from .. import selectors, services
+from .. import kinds, selectors, services
 from ..filters import ActivityFilter
 from ..forms import ActivityForm, AttachmentForm, ReturnForm
-from ..models import CENTRAL_GROUP_KINDS, KIND_GROUP, Activity, Group, Kind
+from ..models import Activity
 
 PAGE_SIZE = 20
 
@@ -76,10 +76,6 @@ def activity_list(request):
 
 # --- new / edit ------------------------------------------------------------------------------
 
-KIND_GROUPS = [
-    (group, [(kind, kind.label) for kind, g in KIND_GROUP.items() if g == group]) for group in Group
-]
-
 
 def _chosen_agency(request, organizations):
     """The agency the new record is for: ?org=, else the user's own, else the first one allowed."""
@@ -97,7 +93,7 @@ def _chosen_agency(request, organizations):
 def _initial_organization(user, organizations, kind):
     # The central group (中心组) is the agency's leadership: its sessions are the agency's, not a branch's.
     preferred = (user.branch_id, user.agency_id)
-    if kind in CENTRAL_GROUP_KINDS:
+    if kinds.spec(kind).central_group:
         preferred = preferred[::-1]
     for candidate in preferred:
         if candidate and any(org.pk == candidate for org in organizations):
@@ -118,14 +114,14 @@ def activity_new(request):
     if agency is None:
         raise PermissionDenied
     kind = request.GET.get("kind", "")
-    if kind not in Kind.values:
+    if kinds.get(kind) is None:
         agencies = Organization.objects.filter(
             pk__in=[org.agency.pk for org in allowed.select_related("parent") if org.agency]
         )
         return render(
             request,
             "activities/kind_picker.html",
-            {"groups": KIND_GROUPS, "agency": agency, "agencies": agencies},
+            {"groups": kinds.by_group(), "agency": agency, "agencies": agencies},
         )
     organizations = list(allowed.filter(path__startswith=agency.path).order_by("path"))
     people = selectors.people_for_picker(agency)
@@ -165,7 +161,13 @@ def activity_new(request):
     return render(
         request,
         "activities/form.html",
-        {"form": form, "kind": kind, "kind_label": Kind(kind).label, "agency": agency, "activity": None},
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": kinds.spec(kind).label,
+            "agency": agency,
+            "activity": None,
+        },
     )
 
 
@@ -181,11 +183,11 @@ def activity_edit(request, pk):
         return render(
             request,
             "activities/kind_picker.html",
-            {"groups": KIND_GROUPS, "agency": agency, "activity": activity},
+            {"groups": kinds.by_group(), "agency": agency, "activity": activity},
         )
     # ?kind= shows the form of another kind; the record takes it when the form is saved.
     kind = request.GET.get("kind", activity.kind)
-    if kind not in Kind.values:
+    if kinds.get(kind) is None:
         kind = activity.kind
     form_kwargs = {
         "kind": kind,
@@ -223,7 +225,7 @@ def activity_edit(request, pk):
         {
             "form": form,
             "kind": kind,
-            "kind_label": Kind(kind).label,
+            "kind_label": kinds.spec(kind).label,
             "agency": agency,
             "activity": activity,
         },

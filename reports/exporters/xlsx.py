@@ -15,7 +15,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import pgettext
 
-from activities.models import Activity, Attendance, Group, Kind, Publicity, RectificationItem, StudyPoints
+from activities import kinds
+from activities.models import Activity, Attendance, Publicity, RectificationItem, StudyPoints
 from activities.records_selectors import rectification_sheet
 from studyportal.spreadsheet import Column, Sheet, write_xlsx
 
@@ -57,8 +58,14 @@ def _register_sheet(organizations, year, register: str) -> Sheet:
 
 def _sheets(organizations, year):
     # A generator: each sheet's rows are queried only when the sheet before it is written.
-    for group in (Group.LEADING, Group.EXPERIENTIAL, Group.PRACTICE):
-        yield Sheet(str(group.label), _activity_columns(group), _activity_rows(organizations, year, group))
+    for group, specs in kinds.by_group():
+        # A sheet has the columns of the fields that only some kinds have when one of its kinds has them.
+        optional = [name for name in kinds.OPTIONAL_FIELDS if any(name in spec.fields for spec in specs)]
+        yield Sheet(
+            str(group.label),
+            _activity_columns(optional),
+            _activity_rows(organizations, year, group, optional),
+        )
     for register in REGISTERS:
         yield _register_sheet(organizations, year, register)
 
@@ -78,7 +85,13 @@ def _chunks(iterable, size):
 # --- activities ------------------------------------------------------------------------------------
 
 
-def _activity_columns(group: str) -> list[Column]:
+def _activity_columns(optional: list[str]) -> list[Column]:
+    """The columns of a group's sheet, with those of the `optional` fields (kinds.OPTIONAL_FIELDS)."""
+    optional_columns = {
+        "oath_renewed": Column(pgettext("ledger", "Party oath renewed"), 10),
+        "households_reached": Column(pgettext("ledger", "Households reached"), 10),
+        "enterprises_reached": Column(pgettext("ledger", "Enterprises reached"), 10),
+    }
     columns = [
         Column(pgettext("ledger", "Date"), 12),
         Column(pgettext("ledger", "Organization"), 24),
@@ -93,13 +106,7 @@ def _activity_columns(group: str) -> list[Column]:
         Column(pgettext("ledger", "Hours"), 8),
         Column(pgettext("ledger", "Study materials"), 40),
     ]
-    if group == Group.EXPERIENTIAL:
-        columns.append(Column(pgettext("ledger", "Party oath renewed"), 10))
-    if group == Group.PRACTICE:
-        columns += [
-            Column(pgettext("ledger", "Households reached"), 10),
-            Column(pgettext("ledger", "Enterprises reached"), 10),
-        ]
+    columns += [optional_columns[name] for name in optional]
     columns += [Column(pgettext("ledger", "Status"), 10), Column(pgettext("ledger", "Notes"), 40)]
     return columns
 
@@ -126,7 +133,7 @@ _ACTIVITY_FIELDS = (
 )
 
 
-def _activity_rows(organizations, year, group):
+def _activity_rows(organizations, year, group, optional):
     activities = (
         Activity.objects.alive()
         .approved()
@@ -142,7 +149,7 @@ def _activity_rows(organizations, year, group):
         .values_list(*_ACTIVITY_FIELDS)
     )
     # Labels translated once, not once a row.
-    kind_labels = {kind: str(label) for kind, label in Kind.choices}
+    kind_labels = {kind: str(label) for kind, label in kinds.choices()}
     status_labels = {status: str(label) for status, label in Activity.Status.choices}
     yes_no = {True: _yes_no(True), False: _yes_no(False)}
     for chunk in _chunks(activities.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
@@ -181,10 +188,12 @@ def _activity_rows(organizations, year, group):
                 hours,
                 "".join(f"《{material}》" for material in materials.get(pk, ())),
             ]
-            if group == Group.EXPERIENTIAL:
-                values.append(yes_no[oath_renewed])
-            if group == Group.PRACTICE:
-                values += [households_reached, enterprises_reached]
+            shown = {
+                "oath_renewed": yes_no[oath_renewed],
+                "households_reached": households_reached,
+                "enterprises_reached": enterprises_reached,
+            }
+            values += [shown[name] for name in optional]
             values += [status_labels.get(status, status), notes]
             yield values
 

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from activities import services
+from activities import kinds, services
 from activities.forms import ActivityForm, fields_of_kind
-from activities.models import LECTURE_KINDS, PRACTICE_KINDS, Kind
+from activities.models import Group, Kind
 from studyportal.accounts.models import Organization, User
 from tests.factories import UserFactory
 
@@ -24,9 +24,9 @@ def make_form(agency, kind, data=None, **kwargs):
 @pytest.mark.parametrize("kind", Kind.values)
 def test_each_kind_has_its_own_fields(kind):
     fields = set(fields_of_kind(kind))
-    assert ("given_by_leader" in fields) == (kind in LECTURE_KINDS)
+    assert ("given_by_leader" in fields) == (kind in {Kind.PARTY_LECTURE, Kind.GUEST_LECTURE})
     assert ("oath_renewed" in fields) == (kind == Kind.FIELD_VISIT)
-    assert ("households_reached" in fields) == (kind in PRACTICE_KINDS)
+    assert ("households_reached" in fields) == (kinds.spec(kind).group == Group.PRACTICE)
     assert {"date", "title", "location", "hours", "notes", "speaker"} <= fields
 
 

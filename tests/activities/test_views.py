@@ -8,11 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from activities import services
+from activities import kinds, services
 from activities.models import (
-    KIND_LABEL_ZH,
-    LECTURE_KINDS,
-    PRACTICE_KINDS,
     Activity,
     Attachment,
     Attendance,
@@ -39,9 +36,9 @@ def form_data(kind, organization, **extra):
         "materials_text": "《百年大党面对面》",
         "file_kind": "photo",
     }
-    if kind in LECTURE_KINDS:
+    if kinds.spec(kind).lecture:
         data["speaker_name"] = "县委党校教授"
-    if kind in PRACTICE_KINDS:
+    if "households_reached" in kinds.spec(kind).fields:
         data["households_reached"] = "12"
     data.update(extra)
     return data
@@ -63,7 +60,7 @@ def test_staff_records_every_kind_through_the_form(client_for, staff, agency, le
     client = client_for(staff)
     page = client.get(new_url(kind, agency))
     assert page.status_code == 200
-    assert KIND_LABEL_ZH[kind] in page.content.decode()
+    assert kinds.spec(kind).zh in page.content.decode()
     response = client.post(
         new_url(kind, agency),
         form_data(kind, agency, **{f"att_{leader.pk}": "present", f"att_{staff.pk}": "leave"}),

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import KIND_GROUP, Activity, Attachment, Attendance, StudyPlan
+from activities.models import Activity, Attachment, Attendance, StudyPlan
 from reports.archive import safe_name, write_archive
 from reports.models import ExportJob
 from reports.services import summary_finalize
@@ -88,7 +88,7 @@ def test_the_demo_year_archive_holds_every_approved_activity_with_its_sheet_and_
         assert len(folders) == len(approved)
         for activity in approved:
             folder = (
-                f"{GROUP_FOLDERS[KIND_GROUP[activity.kind]]}/"
+                f"{GROUP_FOLDERS[activity.group]}/"
                 f"{activity.date.isoformat()} {safe_name(activity.title, limit=40)}"
             )
             assert f"{folder}/记录表.docx" in names or any(

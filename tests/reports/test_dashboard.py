@@ -9,12 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from activities import services
+from activities import kinds, services
 from activities.completeness import completeness_annotations, missing_items
 from activities.models import (
-    CENTRAL_GROUP_KINDS,
-    KIND_GROUP,
-    PRACTICE_KINDS,
     Activity,
     Attachment,
     Attendance,
@@ -140,13 +137,13 @@ def test_each_figure_equals_the_approved_records_of_our_agency(client_for, secre
 
     assert figure(html, "activities") == str(len(approved))
     for group in Group.values:
-        assert figure(html, f"group-{group}") == count([k for k, g in KIND_GROUP.items() if g == group])
-    assert figure(html, "central-group") == count(CENTRAL_GROUP_KINDS)
+        assert figure(html, f"group-{group}") == count(kinds.kinds_where(group=group))
+    assert figure(html, "central-group") == count(kinds.kinds_where(central_group=True))
     assert figure(html, "leader-lectures") == str(
         sum(1 for a in approved if a.kind in (Kind.PARTY_LECTURE, Kind.GUEST_LECTURE) and a.given_by_leader)
     )
     assert figure(html, "field-visits") == count([Kind.FIELD_VISIT])
-    assert figure(html, "practice") == count(PRACTICE_KINDS)
+    assert figure(html, "practice") == count(kinds.kinds_where(group=Group.PRACTICE))
     households = sum(a.households_reached or 0 for a in approved)
     enterprises = sum(a.enterprises_reached or 0 for a in approved)
     note = re.search(r'id="figure-practice".*?figure-note">(.*?)</div>', html, re.S).group(1)
@@ -319,7 +316,7 @@ def test_each_figure_links_to_the_list_behind_it(client_for, secretary, agency, 
     assert f"organization={agency.pk}" in link
     response = client_for(secretary).get(link)
     assert response.status_code == 200
-    expected = sum(1 for a in year_records["approved"] if KIND_GROUP[a.kind] == Group.LEADING)
+    expected = sum(1 for a in year_records["approved"] if a.group == Group.LEADING)
     assert response.context["page"].paginator.count == expected
     waiting = client_for(secretary).get(figure_link(html, "awaiting-review"))
     assert waiting.context["page"].paginator.count == int(figure(html, "awaiting-review")) == 2

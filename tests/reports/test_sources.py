@@ -8,7 +8,7 @@ from html import unescape
 import docx
 from django.urls import reverse
 
-from activities.models import CENTRAL_GROUP_KINDS, LECTURE_KINDS, Kind
+from activities import kinds
 from reports.selectors import summary_data
 from tests.reports import test_dashboard
 from tests.reports.test_dashboard import YEAR
@@ -35,11 +35,11 @@ def test_each_figure_of_the_summary_equals_its_ledger_list_and_the_summarys_coun
     html = client.get(URL).content.decode()
     shown = figures(html)
     data = summary_data(agency=agency, year=YEAR)
-    expected = {"中心组集中学习研讨": data.count(*CENTRAL_GROUP_KINDS)}
+    expected = {"中心组集中学习研讨": data.count(*kinds.kinds_where(central_group=True))}
     expected["领导班子讲授党课"] = sum(
-        1 for a in year_records["approved"] if a.kind in LECTURE_KINDS and a.given_by_leader
+        1 for a in year_records["approved"] if a.is_lecture and a.given_by_leader
     )
-    for kind, label in Kind.choices:
+    for kind, label in kinds.choices():
         if data.kind_counts.get(kind):
             expected[str(label)] = data.kind_counts[kind]
     assert {label: count for label, _url, count in shown} == expected

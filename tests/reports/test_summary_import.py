@@ -10,11 +10,12 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from activities.models import KIND_LABEL_ZH, Kind
+from activities import kinds
+from activities.models import Kind
 from reports.summary import build_summary, cn
 
 YEAR = 2021
-LABEL_TO_KIND = {label: kind for kind, label in KIND_LABEL_ZH.items()} | {kind.value: kind for kind in Kind}
+LABEL_TO_KIND = {spec.zh: spec.code for spec in kinds.KINDS} | {spec.code: spec.code for spec in kinds.KINDS}
 
 ACTIVITIES = [
     # 日期, 类型, 主题, 地点, 主讲人, 参加人员, 参加人数, 时长, 学习内容, 备注

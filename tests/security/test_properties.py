@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from activities.importers import IMPORTERS, ledger_import
+from activities.kinds import KINDS
 from activities.ledger import LedgerError, read_ledger
-from activities.models import KIND_LABEL_ZH, Kind, Publicity, RectificationItem
+from activities.models import Kind, Publicity, RectificationItem
 from tests.factories import ActivityFactory
 
 # Bounded so that the module stays well under a minute and a half on SQLite; the examples that once
@@ -291,7 +292,7 @@ GOOD_CELLS = {
     "branch": ["测试局机关党支部", "另一局党支部", "新支部"],
     "party_member": ["是", "否", "√", "×"],
     "leader": ["是", "否"],
-    "kind": list(KIND_LABEL_ZH.values()) + ["专题党课", "中心组学习"],
+    "kind": [spec.zh for spec in KINDS] + ["专题党课", "中心组学习"],
     "title": ["学习党的二十大精神", "《榜样7》"],
     "location": ["三楼会议室"],
     "speaker": ["王五", "外请专家"],
