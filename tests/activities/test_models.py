@@ -4,7 +4,9 @@ from collections import Counter
 
 import pytest
 
-from activities.models import KINDS, Attachment, Kind
+from activities.completeness import RULES
+from activities.kinds import KINDS, OPTIONAL_FIELDS
+from activities.models import Attachment, Kind
 from activities.selectors import activity_list, get_activity_for_user
 from tests.factories import ActivityFactory, AttendanceFactory
 
@@ -66,6 +68,11 @@ def test_completeness_on_the_list_needs_no_extra_query(staff, agency, django_ass
 
 
 def test_every_kind_has_one_row_in_the_registry_and_no_name_points_at_two_kinds():
-    assert sorted(spec.kind for spec in KINDS) == sorted(Kind)
+    assert len({spec.code for spec in KINDS}) == len(KINDS)
     names = Counter(name for spec in KINDS for name in (spec.zh, *spec.aliases))
     assert [name for name, n in names.items() if n > 1] == []
+
+
+def test_a_kinds_row_names_only_fields_and_requirements_that_exist():
+    assert {name for spec in KINDS for name in spec.fields} <= set(OPTIONAL_FIELDS)
+    assert {name for spec in KINDS for name in spec.requires} <= {rule.requirement for rule in RULES}
