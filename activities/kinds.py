@@ -47,11 +47,14 @@ class KindSpec(NamedTuple):
     requires: frozenset[str] = frozenset()
     party_groups_only: bool = False  # held only in branches that have party groups (its norms too)
     summary_count: str = ""  # its name in the count sentence of its group in the summary ("": none)
-    summary_named: bool = False  # the summary names its records one by one (speakers, sites, titles)
+    # The summary names its records one by one (speakers, sites, titles), in the sentence that
+    # reports/summary.py writes for it.
+    summary_named: bool = False
     figure: str = ""  # the id of a dashboard figure of its own, with its count ("": none)
 
 
-SPEAKER, SIGN_IN = frozenset({"speaker", "sign_in"}), frozenset({"sign_in"})
+SIGN_IN = frozenset({"sign_in"})  # a meeting: who came shows on a sign-in sheet or QR sign-ins
+LECTURE = SIGN_IN | {"speaker"}
 PRACTICE_FIELDS = ("households_reached", "enterprises_reached")
 
 KINDS = [
@@ -120,7 +123,7 @@ KINDS = [
         "党课",
         ("专题党课", "党课/专题党课"),
         lecture=True,
-        requires=SPEAKER,
+        requires=LECTURE,
         summary_named=True,
     ),
     KindSpec(
@@ -130,7 +133,7 @@ KINDS = [
         "专题辅导讲座",
         ("辅导讲座", "专题讲座"),
         lecture=True,
-        requires=SPEAKER,
+        requires=LECTURE,
         summary_named=True,
     ),
     KindSpec(
@@ -193,7 +196,7 @@ KINDS = [
 ]
 
 # Names for the kinds the registry starts with, for code that speaks of one of them (Kind.FIELD_VISIT):
-# the demo, the norms' seed, the tests. A kind added later needs none.
+# the demo, the sentences of the summary written for one kind, the tests. A kind added later needs none.
 Kind = models.TextChoices("Kind", [(spec.code.upper(), (spec.code, spec.label)) for spec in KINDS])
 
 
