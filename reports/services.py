@@ -14,7 +14,7 @@ from studyportal.audit.services import audit_record_bulk
 
 from .document import Document, Paragraph, SourceTable
 from .models import Summary, SummarySection
-from .selectors import summary_sources
+from .selectors.summary import summary_sources
 from .summary import ACHIEVEMENTS_HEADING, HEADINGS, SECTION_KEYS, build_summary, summary_title
 
 ACHIEVEMENT_KEYS = ("leading", "experiential", "practice")

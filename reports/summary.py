@@ -16,7 +16,7 @@ from activities.materials import chinese_number as cn
 from activities.models import KIND_GROUP, Group, Kind, Publicity
 from studyportal.accounts.models import Organization
 
-from .selectors import SummaryData, summary_data, year_on_year_change
+from .selectors.summary import SummaryData, summary_data, year_on_year_change
 
 SECTION_KEYS = ["opening", "leading", "experiential", "practice", "shortcomings", "next_steps"]
 ACHIEVEMENTS_HEADING = "一、抓好“大学习”，突出理论武装，打造学习型模范机关"

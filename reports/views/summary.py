@@ -17,13 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activities.models import Activity
+from reports import services
+from reports.forms import SectionForm
+from reports.models import Summary
+from reports.summary import ACHIEVEMENTS_HEADING, SECTION_KEYS, sentence_changes, summary_title
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import agencies_visible_to, has_role, scope_q
-
-from . import services
-from .forms import SectionForm
-from .models import Summary
-from .summary import ACHIEVEMENTS_HEADING, SECTION_KEYS, sentence_changes, summary_title
 
 SECTION_LABELS = {
     "opening": gettext_lazy("Opening"),
