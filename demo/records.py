@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from .models import (
+from activities.models import (
     Activity,
     Attendance,
     Kind,
@@ -25,7 +25,7 @@ from .models import (
     StudyPlan,
     StudyPoints,
 )
-from .stats import stats_rebuild
+from activities.stats import stats_rebuild
 
 KEY_PREFIX = "demo:"
 D = datetime.date
