@@ -4,6 +4,9 @@ year for the neighbouring agency.
 
 Every demo activity carries an import key starting with "demo:"; when one exists the records are
 already there and nothing is added, so running seed_demo twice duplicates nothing.
+
+One module although long: most of it is the bureau's year as data (dates, titles, books), one table
+after another in the order of the model summary.
 """
 
 import datetime

@@ -7,6 +7,9 @@ organization and year) and from small tables, so each page runs the same number 
 the number of records or agencies, and none groups attendance rows. The norm grid reads the monthly
 counts too (and the lectures its secretary-speaker rule names); the records to complete are kept by a
 SQL condition built from the completeness rules, so only the listed ones are fetched.
+
+One module although long: the dashboard's figures (StatFigures, RectificationFigures, the incomplete
+records, the norm grid) are the ones the overview and the home page build on, and they read together.
 """
 
 import datetime
