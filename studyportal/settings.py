@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "activities",
     "reports",
     "studyportal.notifications",
+    "demo",  # the demo data of `seed_demo`; no app imports it
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from activities.views import activity as activity_views
-from reports import views_home
+from reports.views import home as views_home
 from studyportal.accounts import otp as otp_views
 from studyportal.accounts import views as account_views
 from studyportal.params import YearConverter

@@ -25,7 +25,7 @@ from activities.models import (
     StudyPlan,
     StudyPoints,
 )
-from reports.dashboard import (
+from reports.selectors.dashboard import (
     LOW_ATTENDANCE_RATE,
     REVIEW_QUEUE_LIMIT,
     incomplete_records_counted,

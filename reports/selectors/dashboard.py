@@ -1,4 +1,5 @@
-"""Reads for the secretary's dashboard, the committee's overview and the home page's panels.
+"""Reads for the secretary's dashboard, and the figures the overview and the home page share with it
+(rates, attendance and rectification figures, records to complete, the rules due now).
 
 The counts and sums come from the summary rows kept exact by the services (ActivityMonthStat:
 approved activities per organization, month and kind; PersonYearStat: each person's attendance per
@@ -6,13 +7,15 @@ organization and year) and from small tables, so each page runs the same number 
 the number of records or agencies, and none groups attendance rows. The norm grid reads the monthly
 counts too (and the lectures its secretary-speaker rule names); the records to complete are kept by a
 SQL condition built from the completeness rules, so only the listed ones are fetched.
+
+One module although long: the dashboard's figures (StatFigures, RectificationFigures, the incomplete
+records, the norm grid) are the ones the overview and the home page build on, and they read together.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, Q, Sum, Window
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -32,25 +35,22 @@ from activities.models import (
     overdue_q,
 )
 from activities.norms import (
-    AMBER,
     GAP,
     MET,
     NOT_DUE,
-    RED,
     DueNorm,
     active_norms,
     due_order,
     gap_message,
     norm_results,
-    norm_tally,
     norms_due,
 )
 from activities.records_selectors import count_points_below_threshold, planned_in_year
-from reports.models import Summary
-from reports.selectors import activities_in_year
 from studyportal.accounts.models import Organization, Role
-from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths, scope_q
-from studyportal.names import person_name_key, pinyin_key
+from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_q
+from studyportal.names import person_name_key
+
+from .summary import activities_in_year
 
 GROUPS = list(Group.values)
 MONTHS = list(range(1, 13))
@@ -59,7 +59,6 @@ LOW_ATTENDANCE_RATE = Decimal("0.8")
 # The local rule's yearly minimum, used when the admin has switched the norm row off.
 CENTRAL_GROUP_DEFAULT_NORM = 12
 REVIEW_QUEUE_LIMIT = 20
-HOME_LIST_LIMIT = 10
 # The dashboard lists this many records to complete and counts the rest.
 INCOMPLETE_LIMIT = 10
 DASHBOARD_KINDS = (Organization.Kind.AGENCY, Organization.Kind.BRANCH)
@@ -501,188 +500,6 @@ def dashboard(
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# The committee's overview
-
-
-@dataclass
-class OverviewStats(AttendanceFigures):
-    """The year's approved records of an agency's subtree, as far as the overview shows them."""
-
-    activities: int = 0
-    central_group_sessions: int = 0
-
-
-# One row per organization (not per kind: a county has ten times more of those to add up in Python).
-OVERVIEW_SUMS = {
-    "n": Sum("activities"),
-    "central": Sum("activities", filter=Q(kind__in=CENTRAL_GROUP_KINDS)),
-    "present_n": Sum("present"),
-    "leave_n": Sum("on_leave"),
-    "absent_n": Sum("absent"),
-}
-
-
-@dataclass
-class OverviewRow:
-    agency: Organization
-    stats: OverviewStats = field(default_factory=OverviewStats)
-    norms_met: int = 0
-    norms_due: int = 0
-    norms_amber: int = 0  # rules of the current period near their end and not met, now
-    norms_red: int = 0  # rules whose period has just ended unmet, now
-    rectification: RectificationFigures = field(default_factory=RectificationFigures)
-    summary_status: str = ""  # "", Summary.Status.DRAFT or FINAL
-
-    @property
-    def norm_rate(self) -> Decimal | None:
-        return rate(self.norms_met, self.norms_due)
-
-    def sort_value(self, column: str):
-        values = {
-            "name": pinyin_key(self.agency.name),
-            "activities": self.stats.activities,
-            "central_group": self.stats.central_group_sessions,
-            "norms": self.norm_rate,
-            "amber": self.norms_amber,
-            "red": self.norms_red,
-            "attendance": self.stats.attendance_rate,
-            "open": self.rectification.open,
-            "overdue": self.rectification.overdue,
-            "summary": {"": 0, Summary.Status.DRAFT: 1, Summary.Status.FINAL: 2}[self.summary_status],
-        }
-        return values[column]
-
-
-OVERVIEW_COLUMNS = (
-    "name",
-    "activities",
-    "central_group",
-    "norms",
-    "amber",
-    "red",
-    "attendance",
-    "open",
-    "overdue",
-    "summary",
-)
-
-
-def overview_roots(user) -> list[Organization]:
-    """The topmost organizations the user administers (a committee, usually one), one query."""
-    paths = scope_paths(user, Role.ADMIN)
-    if "/" in paths:
-        return list(Organization.objects.filter(parent__isnull=True, is_active=True).order_by("path"))
-    return list(Organization.objects.filter(path__in=paths, is_active=True).order_by("path"))
-
-
-def can_see_overview(user) -> bool:
-    return bool(scope_paths(user, Role.ADMIN))
-
-
-def overview(
-    user, *, year: int, sort: str = "name", descending: bool = False, today=None
-) -> list[OverviewRow]:
-    """One row per agency the user administers. Queries: the agencies, the monthly counts, the
-    rectification counts, the summaries, the roots, and the norms engine's four per root (one root
-    for a committee admin), then for the rules due now the active rules and the engine's three per
-    root (six in the first days of January): none grows with the number of agencies or records."""
-    today = today or timezone.localdate()
-    agencies = list(
-        orgs_visible_to(user, Role.ADMIN)
-        .filter(kind=Organization.Kind.AGENCY, is_active=True)
-        .order_by("path")
-    )
-    rows = {agency.pk: OverviewRow(agency=agency) for agency in agencies}
-    by_path = {agency.path: rows[agency.pk] for agency in agencies}
-
-    row_of_path = {}
-
-    def row_for_path(path):
-        # An organization's agency is one of the prefixes of its path ("/1/4/9/" → "/1/4/"): a few
-        # dictionary lookups per organization instead of a scan over every agency.
-        if path not in row_of_path:
-            parts = path.strip("/").split("/")
-            prefixes = ("/" + "/".join(parts[:depth]) + "/" for depth in range(len(parts), 0, -1))
-            row_of_path[path] = next((by_path[p] for p in prefixes if p in by_path), None)
-        return row_of_path[path]
-
-    # Year totals per organization: the months and kinds are not needed here, which keeps the rows few.
-    stats = (
-        ActivityMonthStat.objects.filter(scope_q(user, min_role=Role.ADMIN), year=year)
-        .values_list("organization__path")
-        .annotate(**OVERVIEW_SUMS)
-        .order_by()
-    )
-    for path, n, central, present, on_leave, absent in stats:
-        row = row_for_path(path)
-        if row is not None:
-            totals = row.stats
-            totals.activities += n
-            totals.central_group_sessions += central or 0
-            totals.present += present
-            totals.on_leave += on_leave
-            totals.absent += absent
-
-    rectification = (
-        RectificationItem.objects.filter(
-            scope_q(user, "agency", Role.ADMIN), year__lte=year, deleted_at__isnull=True
-        )
-        .values("agency_id")
-        .annotate(**_rectification_aggregates(year, today))
-        .order_by()
-    )
-    for item in rectification:
-        if item["agency_id"] in rows:
-            rows[item["agency_id"]].rectification = _rectification_from(item)
-
-    for summary in Summary.objects.filter(scope_q(user, "agency", Role.ADMIN), year=year).values(
-        "agency_id", "status"
-    ):
-        if summary["agency_id"] in rows:
-            rows[summary["agency_id"]].summary_status = summary["status"]
-
-    roots = overview_roots(user)
-    for root in roots:
-        for organization, met, due in norm_tally(organization=root, year=year, through=today):
-            row = row_for_path(organization.path)
-            if row is not None:
-                row.norms_met += met
-                row.norms_due += due
-    # Amber and red are about now, whatever year is shown.
-    for due in organizations_norms_due(roots, today=today):
-        row = row_for_path(due.organization.path)
-        if row is not None and due.colour == AMBER:
-            row.norms_amber += 1
-        elif row is not None and due.colour == RED:
-            row.norms_red += 1
-
-    ordered = sorted(rows.values(), key=lambda row: pinyin_key(row.agency.name))
-    if sort != "name" and sort in OVERVIEW_COLUMNS:
-        # Rows without a figure (no attendance recorded, no norm due) go last either way.
-        present = [row for row in ordered if row.sort_value(sort) is not None]
-        missing = [row for row in ordered if row.sort_value(sort) is None]
-        return sorted(present, key=lambda row: row.sort_value(sort), reverse=descending) + missing
-    if descending:
-        ordered.reverse()
-    return ordered
-
-
-# ---------------------------------------------------------------------------------------------
-# The home page: what waits for each role
-
-
-def norms_due_organizations(user) -> list[Organization]:
-    """The topmost agencies and branches where the user is recorder or more (a committee's admin
-    follows the agencies on the overview instead), one query."""
-    paths = scope_paths(user, Role.RECORDER)
-    if not paths:
-        return []
-    return list(
-        Organization.objects.filter(path__in=paths, kind__in=DASHBOARD_KINDS, is_active=True).order_by("path")
-    )
-
-
 def organizations_norms_due(
     organizations: list[Organization], *, today: datetime.date | None = None
 ) -> list[DueNorm]:
@@ -691,96 +508,3 @@ def organizations_norms_due(
     norms = active_norms()
     due = [d for org in organizations for d in norms_due(organization=org, today=today, norms=norms)]
     return sorted(due, key=due_order)
-
-
-@dataclass
-class HomePanels:
-    my_unfinished: list[Activity] | None = None  # staff: own drafts and returned records
-    awaiting_review: int | None = None  # secretary: submitted records in their scope
-    review_organization: Organization | None = None
-    due_items: list[RectificationItem] | None = None  # secretary / owner: due soon or overdue
-    due_count: int = 0
-    due_days: int = 0  # how far ahead a deadline counts as near
-    norms_due: list[DueNorm] | None = None  # recorder / secretary: rules of the current period not met
-    norms_due_count: int = 0
-    incomplete: list[Activity] | None = None  # recorder: records that lack something
-    incomplete_organization: Organization | None = None
-    years: tuple[int, ...] = ()
-
-    @property
-    def any(self) -> bool:
-        return any(
-            value is not None
-            for value in (
-                self.my_unfinished,
-                self.awaiting_review,
-                self.due_items,
-                self.norms_due,
-                self.incomplete,
-            )
-        )
-
-
-def home_panels(user, *, today: datetime.date | None = None) -> HomePanels:
-    """A fixed handful of queries: the roles (cached on the user), own unfinished records, the count
-    awaiting review, the rectification items due (count and the first few), and the recorder's
-    incomplete records of this and last year in their own agency."""
-    today = today or timezone.localdate()
-    panels = HomePanels(years=(today.year - 1, today.year))
-    if not scope_paths(user, Role.STAFF) and not user.is_superuser:
-        return panels
-
-    panels.my_unfinished = list(
-        Activity.objects.alive()
-        .filter(
-            scope_q(user),
-            recorded_by=user,
-            status__in=[Activity.Status.DRAFT, Activity.Status.RETURNED],
-        )
-        .select_related("organization")
-        .order_by("-status", "-date", "-id")
-    )
-
-    if scope_paths(user, Role.SECRETARY):
-        panels.awaiting_review = (
-            Activity.objects.alive()
-            .filter(scope_q(user, min_role=Role.SECRETARY), status=Activity.Status.SUBMITTED)
-            .count()
-        )
-        panels.review_organization = default_dashboard_organization(user)
-
-    due_q = Q(owner=user)
-    if scope_paths(user, Role.SECRETARY):
-        due_q |= scope_q(user, "agency", Role.SECRETARY)
-    due = RectificationItem.objects.deadline_near_or_past(today).filter(
-        due_q, scope_q(user, "agency"), deleted_at__isnull=True
-    )
-    # A committee oversees hundreds of items: the panel shows the most pressing and counts the rest.
-    panels.due_count = due.count()
-    panels.due_days = settings.RECTIFICATION_WARNING_DAYS
-    panels.due_items = list(
-        due.select_related("agency", "owner").order_by("deadline", "id")[:HOME_LIST_LIMIT]
-    )
-    for item in panels.due_items:
-        item.overdue = item.is_overdue(today)
-
-    organizations = norms_due_organizations(user) if scope_paths(user, Role.RECORDER) else []
-    if organizations:
-        due_norms = organizations_norms_due(organizations, today=today)
-        panels.norms_due_count = len(due_norms)
-        panels.norms_due = due_norms[:HOME_LIST_LIMIT]
-
-    agency = user.agency
-    if (
-        agency is not None
-        and agency.kind == Organization.Kind.AGENCY
-        and has_role(user, agency, Role.RECORDER)
-    ):
-        panels.incomplete_organization = agency
-        panels.incomplete = incomplete_records(
-            Activity.objects.alive()
-            .filter(organization__path__startswith=agency.path, date__year__in=panels.years)
-            .exclude(status=Activity.Status.DRAFT)
-            .order_by("-date", "-id")
-        )
-    return panels

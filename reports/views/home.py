@@ -1,11 +1,10 @@
-"""The user's home page (`/`): their roles and, per role, what waits for them (reports/dashboard.py)."""
+"""The user's home page (`/`): their roles and, per role, what waits for them (reports/selectors/home.py)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from reports.selectors.home import home_panels
 from studyportal.accounts.models import RoleAssignment
-
-from .dashboard import home_panels
 
 
 @login_required

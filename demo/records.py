@@ -4,6 +4,9 @@ year for the neighbouring agency.
 
 Every demo activity carries an import key starting with "demo:"; when one exists the records are
 already there and nothing is added, so running seed_demo twice duplicates nothing.
+
+One module although long: most of it is the bureau's year as data (dates, titles, books), one table
+after another in the order of the model summary.
 """
 
 import datetime
@@ -13,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from .models import (
+from activities.models import (
     Activity,
     Attendance,
     Kind,
@@ -25,7 +28,7 @@ from .models import (
     StudyPlan,
     StudyPoints,
 )
-from .stats import stats_rebuild
+from activities.stats import stats_rebuild
 
 KEY_PREFIX = "demo:"
 D = datetime.date

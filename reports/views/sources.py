@@ -7,9 +7,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from activities.models import Activity
+from reports.selectors.summary import summary_sources
 
-from .selectors import summary_sources
-from .views import _checked
+from .summary import _checked
 
 
 @login_required

@@ -13,26 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activities.models import Activity
+from reports import services
+from reports.forms import SectionForm
+from reports.models import Summary
+from reports.summary import ACHIEVEMENT_KEYS, ACHIEVEMENTS_HEADING, SECTIONS, sentence_changes, summary_title
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import agencies_visible_to, has_role, scope_q
-
-from . import services
-from .forms import SectionForm
-from .models import Summary
-from .summary import ACHIEVEMENTS_HEADING, SECTION_KEYS, sentence_changes, summary_title
-
-SECTION_LABELS = {
-    "opening": gettext_lazy("Opening"),
-    "leading": gettext_lazy("Leading study"),
-    "experiential": gettext_lazy("Experiential study"),
-    "practice": gettext_lazy("Practice"),
-    "shortcomings": gettext_lazy("Shortcomings"),
-    "next_steps": gettext_lazy("Next steps"),
-}
 
 
 def _agency(request) -> Organization | None:
@@ -48,7 +37,7 @@ def _agency(request) -> Organization | None:
 
 def _checked(request, year: int, key: str | None = None, min_role: str = Role.STAFF) -> Organization:
     # The year is one of the window already (`<year:year>`, studyportal.params).
-    if key is not None and key not in SECTION_KEYS:
+    if key is not None and key not in SECTIONS:
         raise Http404
     agency = _agency(request)
     if agency is None:
@@ -72,7 +61,7 @@ def _section_context(request, agency, year, section, summary):
         "agency": agency,
         "year": year,
         "section": section,
-        "label": SECTION_LABELS[section.key],
+        "label": SECTIONS[section.key].label,
         "changes": sentence_changes(section.previous_generated, section.fresh_text)
         if section.changed
         else [],
@@ -140,7 +129,7 @@ def summary(request, year):
         # The archive names people, as the ledger does: the secretary's or administrator's.
         "can_export_archive": has_role(request.user, agency, Role.SECRETARY),
         "changed_count": sum(1 for section in sections if section.changed),
-        "achievements_key": services.ACHIEVEMENT_KEYS[0],
+        "achievements_key": ACHIEVEMENT_KEYS[0],
         "achievements_heading": ACHIEVEMENTS_HEADING,
         "agencies": list(agencies_visible_to(request.user).filter(is_active=True).order_by("path")),
     }
@@ -186,7 +175,7 @@ def section_edit(request, year, key):
             if section.key == key
         )
         form = SectionForm(initial={"text": current.text})
-    context = {"agency": agency, "year": year, "key": key, "label": SECTION_LABELS[key], "form": form}
+    context = {"agency": agency, "year": year, "key": key, "label": SECTIONS[key].label, "form": form}
     template = "reports/_section_form.html" if _is_htmx(request) else "reports/section_edit.html"
     return render(request, template, context)
 

@@ -1,4 +1,4 @@
-"""The secretary's dashboard, the committee's overview (page and XLSX), and in-place review."""
+"""The secretary's dashboard and its review queue (approve or return a record in place)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,17 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from activities.filters import CENTRAL_GROUP
 from activities.models import Activity, Group, Kind, RectificationItem
-from activities.norms import norm_warning_days
 from activities.selectors import get_activity_for_user
 from activities.services import APPROVE, RETURN, ActivityError, activity_review
-from reports.models import SUMMARY_STATES
-from reports.selectors import year_on_year_change
-from studyportal.accounts.models import Organization, Role
+from reports.selectors import dashboard as selectors
+from reports.selectors.overview import can_see_overview
+from reports.selectors.summary import year_on_year_change
+from studyportal.accounts.models import Organization
 from studyportal.accounts.scoping import PAGE_ROLES, has_role, orgs_visible_to
 from studyportal.params import year_param
-from studyportal.spreadsheet import Column, Sheet, xlsx_download
-
-from . import dashboard as selectors
 
 
 def _year(request) -> int:
@@ -56,14 +53,14 @@ def index(request):
         # Outside the user's scope the organization does not exist for them: 404, not 403.
         organization = get_object_or_404(orgs_visible_to(user), code=code)
         if organization.kind == Organization.Kind.COMMITTEE:
-            if not selectors.can_see_overview(user):
+            if not can_see_overview(user):
                 raise PermissionDenied
             return redirect(_overview_url(year))
         if not has_role(user, organization, PAGE_ROLES["dashboard"]):
             raise PermissionDenied
     else:
         own = user.agency
-        if (own is None or own.kind == Organization.Kind.COMMITTEE) and selectors.can_see_overview(user):
+        if (own is None or own.kind == Organization.Kind.COMMITTEE) and can_see_overview(user):
             return redirect(_overview_url(year))
         organization = selectors.default_dashboard_organization(user)
         if organization is None:
@@ -88,7 +85,7 @@ def index(request):
             "organizations": selectors.dashboard_organizations(user).order_by("path"),
             "chart": chart,
             "low_rate": f"{selectors.LOW_ATTENDANCE_RATE * 100:.0f}%",
-            "can_overview": selectors.can_see_overview(user),
+            "can_overview": can_see_overview(user),
             "queue_rows": _queue_rows(data.queue),
             **_dashboard_links(data),
         },
@@ -379,145 +376,3 @@ def review_approve(request, pk):
 @require_POST
 def review_return(request, pk):
     return _review(request, pk, RETURN)
-
-
-def _sort(request) -> tuple[str, bool]:
-    """?sort=column or ?sort=-column (descending); unknown columns sort by name."""
-    value = request.GET.get("sort", "name")
-    descending = value.startswith("-")
-    column = value.lstrip("-")
-    if column not in selectors.OVERVIEW_COLUMNS:
-        return "name", False
-    return column, descending
-
-
-def _overview_rows(request):
-    if not selectors.can_see_overview(request.user):
-        raise PermissionDenied
-    year = _year(request)
-    column, descending = _sort(request)
-    rows = selectors.overview(request.user, year=year, sort=column, descending=descending)
-    return year, column, descending, rows
-
-
-OVERVIEW_HEADINGS = {
-    "name": lambda: _("Agency"),
-    "activities": lambda: _("Activities"),
-    "central_group": lambda: _("Central group sessions"),
-    "norms": lambda: _("Norms met (periods due)"),
-    "amber": lambda: _("Norms due soon now"),
-    "red": lambda: _("Norms just missed"),
-    "attendance": lambda: _("Attendance rate"),
-    "open": lambda: _("Open rectification"),
-    "overdue": lambda: _("Overdue rectification"),
-    "summary": lambda: _("Annual summary"),
-}
-
-
-@login_required
-@require_GET
-def overview(request):
-    year, column, descending, rows = _overview_rows(request)
-    headings = []
-    for name, label in OVERVIEW_HEADINGS.items():
-        # A click on the column sorted ascending sorts it descending, any other column ascending.
-        next_sort = f"-{name}" if name == column and not descending else name
-        headings.append(
-            {
-                "name": name,
-                "label": label(),
-                "url": "?" + urlencode({"year": year, "sort": next_sort}),
-                "active": name == column,
-                "descending": descending,
-            }
-        )
-    dashboard_path = reverse("dashboard:index")
-    # What each row prints, flat in a dict: the template looks a dict's keys up at once, where each
-    # attribute of a row's objects costs it a failed key lookup first (100 rows of a dozen cells).
-    table = [
-        {
-            "code": row.agency.code,
-            "name": row.agency.name,
-            "dashboard_url": _with_query(dashboard_path, org=row.agency.code, year=year),
-            "activities": row.stats.activities,
-            "central_group": row.stats.central_group_sessions,
-            "norms": f"{row.norms_met}/{row.norms_due}" if row.norms_due else "",
-            "norms_behind": row.norms_met < row.norms_due,
-            "amber": row.norms_amber,
-            "red": row.norms_red,
-            "attendance": selectors.percent(row.stats.attendance_rate),
-            "open": row.rectification.open,
-            "overdue": row.rectification.overdue,
-            "summary": SUMMARY_STATES[row.summary_status][0],
-            "summary_badge": SUMMARY_STATES[row.summary_status][1],
-        }
-        for row in rows
-    ]
-    sort_value = f"-{column}" if descending else column
-    return render(
-        request,
-        "dashboard/overview.html",
-        {
-            "year": year,
-            "rows": table,
-            "headings": headings,
-            "sort": sort_value,
-            "export_query": urlencode({"year": year, "sort": sort_value}),
-            "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
-            # The committee's own ledger of every agency's records (with background exports on,
-            # the link leads to the page that prepares it).
-            "ledger_org": _committee_of(request.user),
-            "warning_days": norm_warning_days(),
-        },
-    )
-
-
-def _committee_of(user):
-    agency = user.agency
-    if (
-        agency is not None
-        and agency.kind == Organization.Kind.COMMITTEE
-        and has_role(user, agency, Role.ADMIN)
-    ):
-        return agency
-    return None
-
-
-@login_required
-@require_GET
-def overview_xlsx(request):
-    year, _column, _descending, rows = _overview_rows(request)
-    columns = [
-        Column(_("Agency"), 28),
-        Column(_("Activities"), 14),
-        Column(_("Central group sessions"), 14),
-        Column(_("Norm periods met"), 14),
-        Column(_("Norm periods due"), 14),
-        Column(_("Norms due soon now"), 14),
-        Column(_("Norms just missed"), 14),
-        Column(_("Attendance rate"), 14, "0.0%"),
-        Column(_("Open rectification"), 14),
-        Column(_("Overdue rectification"), 14),
-        Column(_("Annual summary"), 14),
-    ]
-    values = (
-        [
-            row.agency.name,
-            row.stats.activities,
-            row.stats.central_group_sessions,
-            row.norms_met,
-            row.norms_due,
-            row.norms_amber,
-            row.norms_red,
-            None if row.stats.attendance_rate is None else round(float(row.stats.attendance_rate), 4),
-            row.rectification.open,
-            row.rectification.overdue,
-            str(SUMMARY_STATES[row.summary_status][0]),
-        ]
-        for row in rows
-    )
-    return xlsx_download(
-        _("%(year)s overview of agencies.xlsx") % {"year": year},
-        [Sheet(str(year), columns, values)],
-        fallback=f"overview-{year}.xlsx",
-    )

@@ -7,7 +7,7 @@ Everything here is looked up by code or username first, so running it again chan
 
 from django.db import transaction
 
-from .models import Organization, Role, RoleAssignment, User
+from studyportal.accounts.models import Organization, Role, RoleAssignment, User
 
 DEMO_PASSWORD = "demo-pass-2022"
 

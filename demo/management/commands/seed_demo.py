@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from activities.demo import seed_records
-from studyportal.accounts.demo import DEMO_PASSWORD, seed_organizations_and_people
+from demo.people import DEMO_PASSWORD, seed_organizations_and_people
+from demo.records import seed_records
 
 
 class Command(BaseCommand):
