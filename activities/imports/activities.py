@@ -20,7 +20,7 @@ from ..models import (
     StudyMaterial,
 )
 from ..stats import stats_rebuild
-from .core import CREATED, UNCHANGED, Importer, _choice, _key, _names
+from .core import CREATED, UNCHANGED, Importer, _choice, _key, _names, not_among_people
 from .ledger import Column, parse_date, parse_hours, parse_int
 
 KINDS = {
@@ -95,11 +95,7 @@ class ActivitiesImporter(Importer):
             names = _names(row.get(key) or "")
             unknown = [name for name in names if name not in self.people]
             if unknown:
-                row.error(
-                    key,
-                    _("Not among the agency's people: %(names)s. Import or add them first.")
-                    % {"names": "、".join(unknown)},
-                )
+                not_among_people(row, key, unknown)
             twice = [name for name in names if name in column_of]
             if twice:
                 row.error(

@@ -48,11 +48,8 @@ def import_batch_create(*, organization: Organization, ledger_type: str, filenam
 
 def import_batch_check(*, batch, progress=None) -> ImportResult:
     """Check the upload once and keep what its preview shows; a refused file is dropped, never read again."""
-    result = ledger_import(
-        ledger_type=batch.ledger_type,
-        data=bytes(batch.data),
-        filename=batch.filename,
-        organization=batch.organization,
+    result = _ledger_import(
+        batch,
         user=batch.created_by,
         dry_run=True,
         progress=progress,
@@ -127,11 +124,8 @@ def _confirm(batch, by, progress) -> ImportResult | None:
     stored = import_batch_result(batch=batch)
     if stored is None or not stored.ok:
         return stored
-    result = ledger_import(
-        ledger_type=batch.ledger_type,
-        data=bytes(batch.data),
-        filename=batch.filename,
-        organization=batch.organization,
+    result = _ledger_import(
+        batch,
         user=by,
         batch=batch,
         progress=progress,
@@ -142,3 +136,14 @@ def _confirm(batch, by, progress) -> ImportResult | None:
         batch.status = ImportBatch.Status.READY
         batch.save(update_fields=["preview", "status"])
     return result
+
+
+def _ledger_import(upload, /, **options) -> ImportResult:
+    """`ledger_import` of the upload's file, for the organization it was uploaded for."""
+    return ledger_import(
+        ledger_type=upload.ledger_type,
+        data=bytes(upload.data),
+        filename=upload.filename,
+        organization=upload.organization,
+        **options,
+    )

@@ -187,6 +187,30 @@ def _names(text: str) -> list[str]:
     return names
 
 
+def listed_twice(row: _Row, key: str, seen: dict, value) -> None:
+    """A problem in the row's column `key` when `value` was on an earlier row; `seen` remembers the
+    first row of each value."""
+    if value in seen:
+        row.error(key, _("Listed twice (also row %(row)s).") % {"row": seen[value]})
+    seen.setdefault(value, row.number)
+
+
+def not_among_people(row: _Row, key: str, names: list[str]) -> None:
+    row.error(
+        key,
+        _("Not among the agency's people: %(names)s. Import or add them first.")
+        % {"names": "、".join(names)},
+    )
+
+
+def set_changed(record, wanted: dict) -> list[str]:
+    """Give the record the wanted values that differ from its own; the names of the fields changed."""
+    changed = [name for name, value in wanted.items() if getattr(record, name) != value]
+    for name in changed:
+        setattr(record, name, wanted[name])
+    return changed
+
+
 class Importer:
     """The shared core; a subclass names its columns and says how to check and write one row."""
 
@@ -213,6 +237,15 @@ class Importer:
     def people_by_name(self) -> dict[str, User]:
         # People who left stay matchable: old ledgers name them.
         return {person.real_name: person for person in User.objects.filter(agency=self.agency)}
+
+    def person_named(self, row: _Row, key: str, *, required=False) -> tuple[str | None, User | None]:
+        """The name in the cell and the agency's person of that name (`self.people`); a problem when
+        nobody is."""
+        name = row.get(key, required=required)
+        person = self.people.get(name) if name else None
+        if name and person is None:
+            not_among_people(row, key, [name])
+        return name, person
 
     def prepare(self, ledger) -> None:
         """Load what the rows are checked against, in a few queries whatever the number of rows."""

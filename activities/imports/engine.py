@@ -127,10 +127,7 @@ def ledger_import(
     items = [item for _row, item in cleaned]
     del cleaned
     if dry_run and not importer.dry_run_writes:
-        importer.before_write(items)
-        for item in items:
-            outcome = importer.write(item)
-            setattr(result, outcome, getattr(result, outcome) + 1)
+        _write(importer, items, result)
         return result
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
@@ -141,10 +138,7 @@ def ledger_import(
             by=user,
             discard=dry_run,
         ) as about:
-            importer.before_write(items)
-            for item in items:
-                outcome = importer.write(item)
-                setattr(result, outcome, getattr(result, outcome) + 1)
+            _write(importer, items, result)
             importer.finish()
             about.update(
                 file=filename,
@@ -170,3 +164,11 @@ def ledger_import(
                 preview=result.as_preview(),
             )
     return result
+
+
+def _write(importer, items: list, result: ImportResult) -> None:
+    """Write (or, in a dry run that writes nothing, count) every row, counting each outcome."""
+    importer.before_write(items)
+    for item in items:
+        outcome = importer.write(item)
+        setattr(result, outcome, getattr(result, outcome) + 1)

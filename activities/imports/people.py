@@ -11,7 +11,7 @@ from studyportal.accounts.models import Organization, Role, User
 from studyportal.accounts.services import organization_create, role_grant
 from studyportal.audit.services import model_label
 
-from .core import CREATED, UNCHANGED, UPDATED, Importer
+from .core import CREATED, UNCHANGED, UPDATED, Importer, listed_twice, set_changed
 from .ledger import Column, cell_text, parse_bool
 
 
@@ -91,15 +91,9 @@ class PeopleImporter(Importer):
     def check_together(self, cleaned):
         seen_names, seen_usernames = {}, {}
         for row, item in cleaned:
-            if item["name"] in seen_names:
-                row.error("name", _("Listed twice (also row %(row)s).") % {"row": seen_names[item["name"]]})
-            seen_names.setdefault(item["name"], row.number)
-            if item["username"] and item["username"] in seen_usernames:
-                row.error(
-                    "username",
-                    _("Listed twice (also row %(row)s).") % {"row": seen_usernames[item["username"]]},
-                )
-            seen_usernames.setdefault(item["username"], row.number)
+            listed_twice(row, "name", seen_names, item["name"])
+            if item["username"]:
+                listed_twice(row, "username", seen_usernames, item["username"])
 
     def before_write(self, items):
         self.branches = {}
@@ -158,12 +152,8 @@ class PeopleImporter(Importer):
             "is_leader": item["is_leader"],
         }
         # An empty cell leaves what the portal knows about an existing person as it is.
-        changed = [
-            name for name, value in changes.items() if value is not None and getattr(person, name) != value
-        ]
+        changed = set_changed(person, {name: value for name, value in changes.items() if value is not None})
         if not changed:
             return UNCHANGED
-        for name in changed:
-            setattr(person, name, changes[name])
         person.save(update_fields=changed)
         return UPDATED

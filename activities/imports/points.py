@@ -1,12 +1,11 @@
 """The study points ledger: each person's points for a period on a platform."""
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from studyportal.accounts.models import Role
 
 from ..models import StudyPoints as Points
-from .core import CREATED, UNCHANGED, UPDATED, Importer
+from .core import CREATED, UNCHANGED, UPDATED, Importer, listed_twice
 from .ledger import Column, parse_int, parse_period
 
 
@@ -27,13 +26,7 @@ class PointsImporter(Importer):
         self.people = self.people_by_name()
 
     def clean(self, row):
-        name = row.get("name", required=True)
-        person = self.people.get(name) if name else None
-        if name and person is None:
-            row.error(
-                "name",
-                _("Not among the agency's people: %(names)s. Import or add them first.") % {"names": name},
-            )
+        _name, person = self.person_named(row, "name", required=True)
         period = row.get("period", parse_period, required=True)
         year, month = period if period else (None, None)
         return {
@@ -49,10 +42,9 @@ class PointsImporter(Importer):
         for row, item in cleaned:
             if item["person"] is None or item["year"] is None:
                 continue
-            key = (item["person"].pk, item["year"], item["month"], item["platform"])
-            if key in seen:
-                row.error("period", _("Listed twice (also row %(row)s).") % {"row": seen[key]})
-            seen.setdefault(key, row.number)
+            listed_twice(
+                row, "period", seen, (item["person"].pk, item["year"], item["month"], item["platform"])
+            )
 
     def before_write(self, items):
         years = {item["year"] for item in items}

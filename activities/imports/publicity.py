@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from studyportal.params import is_web_link
 
 from ..models import Publicity
-from .core import CREATED, UNCHANGED, UPDATED, Importer, _choice
+from .core import CREATED, UNCHANGED, UPDATED, Importer, _choice, set_changed
 from .ledger import Column, parse_date
 
 LEVELS = {
@@ -92,11 +92,9 @@ class PublicityImporter(Importer):
             self.pending.append(placement)
             return CREATED
         wanted = {"level": item["level"], "form": item["form"], "link": item["link"] or placement.link}
-        changed = [name for name, value in wanted.items() if getattr(placement, name) != value]
+        changed = set_changed(placement, wanted)
         if not changed:
             return UNCHANGED
-        for name in changed:
-            setattr(placement, name, wanted[name])
         if placement.pk is not None:
             # One added earlier in this file is still waiting for the bulk insert, and goes in as changed.
             placement.save(update_fields=changed)

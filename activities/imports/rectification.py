@@ -73,13 +73,7 @@ class RectificationImporter(Importer):
                     "to close."
                 ),
             )
-        owner = row.get("owner")
-        item["owner"] = self.people.get(owner) if owner else None
-        if owner and item["owner"] is None:
-            row.error(
-                "owner",
-                _("Not among the agency's people: %(names)s. Import or add them first.") % {"names": owner},
-            )
+        owner, item["owner"] = self.person_named(row, "owner")
         if item["year"] is None and "year" not in row.problems:
             if item["deadline"] is not None:
                 item["year"] = item["deadline"].year
