@@ -20,8 +20,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from activities.importers import IMPORTERS, ledger_import
-from activities.ledger import LedgerError, read_ledger
+from activities.imports.engine import ledger_import
+from activities.imports.ledger import LedgerError, read_ledger
+from activities.imports.rules import IMPORTERS
 from activities.models import KIND_LABEL_ZH, Kind, Publicity, RectificationItem
 from tests.factories import ActivityFactory
 

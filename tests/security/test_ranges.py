@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from activities.importers import ledger_import
-from activities.ledger import CellError, parse_date, parse_hours, parse_year
+from activities.imports.engine import ledger_import
+from activities.imports.ledger import CellError, parse_date, parse_hours, parse_year
 from activities.models import Kind, Publicity
 from tests.activities.test_forms import _data, make_form
 from tests.activities.test_ledger import csv_bytes

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from activities.importers import import_batch_create
+from activities.imports.batches import import_batch_create
 from activities.models import Activity, Attachment, PlanItem, Publicity, RectificationItem, StudyPlan
 from activities.views.sign_in import sign_in_token
 from reports.models import ExportJob, Summary

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from .models import ImportBatch
+from ..models import ImportBatch
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def _run(batch_id: int, status: str, work) -> None:
 # Declared on the default queue and sent to "imports" by `using()`, as reports/tasks.py explains.
 @task()
 def import_check(batch_id: int) -> None:
-    from .importers import import_batch_check
+    from .batches import import_batch_check
 
     _run(
         batch_id,
@@ -108,7 +108,7 @@ def import_check(batch_id: int) -> None:
 @task()
 def import_confirm(batch_id: int) -> None:
     """The import, by the person who uploaded the file: only they may confirm it (views/imports.py)."""
-    from .importers import import_batch_confirm
+    from .batches import import_batch_confirm
 
     _run(
         batch_id,

@@ -1,7 +1,7 @@
 """Read a workbook's cells in a child process: `python workbook_reader.py MEMORY_BYTES CPU_SECONDS`.
 
 The spreadsheet reader (python-calamine, native code) allocates the whole rectangle a sheet spans and
-aborts the process when it cannot: no `except` catches that. So the parent (activities/ledger.py)
+aborts the process when it cannot: no `except` catches that. So the parent (activities/imports/ledger.py)
 runs this file as a separate process, with the workbook on stdin, under an address-space and a CPU
 limit; a workbook that needs more is a dead child and a clear message, never a dead web worker.
 

@@ -7,6 +7,10 @@ file into rows of {column key: raw value}, each with the row number the user see
 refuses files that are dangerous to open (macros, external links, zip bombs) before parsing them.
 Turning raw values into dates, booleans and numbers is done by the `parse_*` helpers, which raise
 `CellError` with a message for the user.
+
+One module, though long: the file's checks (size, zip members, the sheet's rectangle), its decoding and
+the header search all serve one question, what rows this file holds, and share its limits; the parsers
+beside them are the cells' half of the same reading.
 """
 
 import csv
@@ -40,7 +44,7 @@ HEADER_SEARCH_ROWS = 10
 MAX_SHEET_ROWS = 200_000
 MAX_SHEET_COLUMNS = 256  # up to column IV
 MAX_SHEET_CELLS = 3_000_000
-# What the child process reading a workbook may use (activities/workbook_reader.py).
+# What the child process reading a workbook may use (activities/imports/workbook_reader.py).
 READER_MEMORY_BYTES = 1024 * 1024 * 1024
 READER_SECONDS = 20
 
