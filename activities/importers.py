@@ -636,7 +636,7 @@ class ActivitiesImporter(Importer):
         # As with the form: a secretary's records are approved as they are written; a recorder's
         # wait for review, all of the upload together (import_batch_approve), and so do a
         # secretary's where another secretary covers the agency (four eyes, FOUR_EYES_REVIEW).
-        from .services import approves_own_records
+        from .services.activity import approves_own_records
 
         self.approves = has_role(self.user, self.organization, Role.SECRETARY) and approves_own_records(
             self.user, self.organization
@@ -1308,7 +1308,7 @@ def import_batches_waiting(user):
 
 def import_batch_approve(*, batch, by) -> int:
     """Approve every record of the upload that waits for review, each through `activity_approve`."""
-    from .services import activity_approve
+    from .services.activity import activity_approve
 
     waiting = Activity.objects.filter(
         import_batch=batch, status=Activity.Status.SUBMITTED, deleted_at__isnull=True

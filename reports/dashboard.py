@@ -45,7 +45,8 @@ from activities.norms import (
     norm_tally,
     norms_due,
 )
-from activities.records_selectors import count_points_below_threshold, planned_in_year
+from activities.selectors.plans import planned_in_year
+from activities.selectors.points import count_points_below_threshold
 from reports.models import Summary
 from reports.selectors import activities_in_year
 from studyportal.accounts.models import Organization, Role

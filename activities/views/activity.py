@@ -19,10 +19,11 @@ from studyportal.accounts.scoping import people_managed_by, sees_whole_tree
 from studyportal.downloads import as_download
 from studyportal.params import month_param, year_param
 
-from .. import selectors, services
 from ..filters import ActivityFilter
-from ..forms import ActivityForm, AttachmentForm, ReturnForm
+from ..forms.activity import ActivityForm, AttachmentForm, ReturnForm
 from ..models import CENTRAL_GROUP_KINDS, KIND_GROUP, Activity, Group, Kind
+from ..selectors import activity as selectors
+from ..services import activity as services
 
 PAGE_SIZE = 20
 

@@ -51,7 +51,7 @@ def _roles() -> tuple[dict, dict]:
 def _norm_reminders(today: datetime.date, everyone: dict) -> list[Reminder]:
     """An amber or red rule of an agency or branch, for its recorders and secretaries and, for a
     branch, its agency's."""
-    norms_path = reverse("tracking:norms")
+    norms_path = reverse("records:norms")
     norms = active_norms()
     reminders = []
     for root in Organization.objects.filter(parent__isnull=True, is_active=True):
@@ -103,7 +103,7 @@ def _rectification_reminders(today: datetime.date, secretaries: dict) -> list[Re
                     else _("Rectification item “%(problem)s” is due on %(deadline)s")
                 )
                 % values,
-                url=reverse("tracking:rectification_detail", args=[item.pk]),
+                url=reverse("records:rectification_detail", args=[item.pk]),
                 recipients=frozenset(recipients),
             )
         )

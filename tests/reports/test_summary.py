@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from activities import services
 from activities.models import (
     Activity,
     Kind,
@@ -14,6 +13,7 @@ from activities.models import (
     StudyPlan,
     StudyPoints,
 )
+from activities.services import activity as services
 from reports.summary import build_summary, cn
 from tests.factories import ActivityFactory, AttendanceFactory, RectificationItemFactory, UserFactory
 
