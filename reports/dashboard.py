@@ -31,7 +31,7 @@ from activities.models import (
     RectificationItem,
     overdue_q,
 )
-from activities.norms import (
+from activities.selectors.norms import (
     AMBER,
     GAP,
     MET,

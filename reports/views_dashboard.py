@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from activities.filters import CENTRAL_GROUP
 from activities.models import Activity, Group, Kind, RectificationItem
-from activities.norms import norm_warning_days
 from activities.selectors.activity import get_activity_for_user
+from activities.selectors.norms import norm_warning_days
 from activities.services.activity import APPROVE, RETURN, ActivityError, activity_review
 from reports.models import SUMMARY_STATES
 from reports.selectors import year_on_year_change

@@ -1,3 +1,6 @@
+# One module though long: recording, review and sign-in write the same Activity and its attendance
+# under the same locks and stats_kept, with the private helpers (_agency_of, _check_people)
+# they share; the views call them as one `services`.
 """Writes on activities: recording, review, attachments and sign-in.
 
 Every function checks who may do it (a PermissionDenied for a role too low) and runs in one

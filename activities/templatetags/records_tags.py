@@ -6,7 +6,7 @@ points are never listed there.
 
 from django import template
 
-from ..norms import GAP, MET, NOT_DUE
+from ..selectors.norms import GAP, MET, NOT_DUE
 from ..selectors.points import is_below_points_threshold, points_for_person
 
 register = template.Library()

@@ -1,3 +1,5 @@
+# One module though long: the pages of one activity's life (list, form, detail, review, attachments,
+# calendar, my record) share `_decorate` (what the user may do with a record) and the review response.
 """Pages for recording and reviewing activities: list, new, detail, edit, review actions, attachments,
 calendar and "my record". Thin: parse the request, call a selector or a service, render."""
 

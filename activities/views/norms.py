@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 from studyportal.accounts.models import Organization
 from studyportal.accounts.scoping import orgs_visible_to
 
-from ..norms import gaps_of, month_label, norm_results
 from ..selectors import plans as selectors
+from ..selectors.norms import gaps_of, month_label, norm_results
 from .records import _org_param, _year_choices, _year_param
 
 

@@ -18,8 +18,8 @@ from studyportal.params import month_param
 from ..forms.plans import PlanItemForm, activities_of_month, approved_activities_of
 from ..forms.records import ActivityChoiceField
 from ..models import Group, PlanItem, StudyPlan
-from ..norms import month_label
 from ..selectors import plans as selectors
+from ..selectors.norms import month_label
 from ..services import plans as services
 from .records import _org_param, _require, _with_org, _year_choices
 

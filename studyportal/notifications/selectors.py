@@ -3,7 +3,7 @@
 `due_reminders` runs a fixed number of queries whatever the county's size: the roots, the active
 rules, the norms engine's two per root (four in early January), the recorders' and secretaries'
 roles, and the rectification items due. The rules themselves are the norms page's
-(`activities.norms.norms_due`) and the rectification model's (`deadline_near_or_past`,
+(`activities.selectors.norms.norms_due`) and the rectification model's (`deadline_near_or_past`,
 `is_overdue`).
 """
 
@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from activities.models import RectificationItem
-from activities.norms import AMBER, RED, active_norms, norms_due
+from activities.selectors.norms import AMBER, RED, active_norms, norms_due
 from studyportal.accounts.models import Organization, Role, RoleAssignment
 
 from .models import Notification, NotificationPreference

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from activities.models import Activity, Kind, Norm
-from activities.norms import GAP, MET, NOT_DUE, norm_gaps, norm_results, norm_tally
+from activities.selectors.norms import GAP, MET, NOT_DUE, norm_gaps, norm_results, norm_tally
 from activities.services import activity as services
 from studyportal.accounts.models import Organization, Role
 from tests.factories import ActivityFactory, OrganizationFactory, RoleAssignmentFactory, UserFactory

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from activities.models import Activity, Attendance, Kind, Norm
-from activities.norms import GAP, gap_summaries, gaps_of, norm_results
+from activities.selectors.norms import GAP, gap_summaries, gaps_of, norm_results
 from activities.services import activity as services
 from activities.stats import stats_add, stats_rebuild, stats_verify
 from studyportal.accounts.models import Organization, Role

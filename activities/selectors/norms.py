@@ -1,3 +1,6 @@
+# One module though long: every function here serves the one count of norms against activities (the
+# periods, the targets and their branches, the single query over the monthly counts), and the gaps,
+# summaries and due reminders are that count put in words; split, each half would import the other.
 """How often each kind must happen (the Norm rows) checked against the approved activities.
 
 `norm_results` gives, per rule and organization, each period's required and actual count;
@@ -19,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from studyportal.accounts.models import Organization, Role, RoleAssignment, User
 
-from .models import CENTRAL_GROUP_KINDS, MEETING_KINDS, Activity, ActivityMonthStat, Kind, Norm
+from ..models import CENTRAL_GROUP_KINDS, MEETING_KINDS, Activity, ActivityMonthStat, Kind, Norm
 
 MET = "met"
 GAP = "gap"
