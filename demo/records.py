@@ -588,7 +588,7 @@ def _neighbour_2022(records, agency, branch, p):
     )
 
 
-def _bureau_tracking(bureau, p, sessions):
+def _bureau_records(bureau, p, sessions):
     secretary = p["secretary"]
     plan = StudyPlan.objects.create(
         agency=bureau, year=2022, title=f"中共{bureau.name}党组中心组关于2022年理论学习计划"
@@ -686,7 +686,7 @@ def _bureau_tracking(bureau, p, sessions):
     )
 
 
-def _neighbour_tracking(agency, p):
+def _neighbour_records(agency, p):
     secretary = p["fgj_secretary"]
     StudyPlan.objects.create(agency=agency, year=2022, title=f"中共{agency.name}党组中心组2022年理论学习计划")
     RectificationItem.objects.create(
@@ -755,7 +755,7 @@ def seed_records(*, orgs, people) -> int:
     _neighbour_2022(neighbour_records, neighbour, neighbour_branch, people)
 
     added = len(bureau_records.save()) + len(neighbour_records.save())
-    _bureau_tracking(bureau, people, sessions)
-    _neighbour_tracking(neighbour, people)
+    _bureau_records(bureau, people, sessions)
+    _neighbour_records(neighbour, people)
     stats_rebuild()
     return added

@@ -321,7 +321,7 @@ def _points_sentence(data: SummaryData) -> str:
     low = data.low_points
     if low is None or not low.below:
         return ""
-    # The count is the points page's and the dashboard's (activities.records_selectors.low_points):
+    # The count is the points page's and the dashboard's (activities.selectors.points.low_points):
     # every platform, every active member; "党员" only when all of them are Party members.
     who = "党员" if low.below_party_members_only else "干部职工"
     return f"学习积分个别偏低，{data.year}年度积分低于{low.threshold}分的{who}有{low.below}人。"

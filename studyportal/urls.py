@@ -20,7 +20,7 @@ urlpatterns = [
     path("accounts/2fa/verify/", otp_views.otp_verify, name="otp_verify"),
     path("activities/import/", include("activities.urls_import")),
     path("activities/", include("activities.urls")),
-    path("", include("activities.urls_tracking")),  # rectification/, points/, publicity/, plans/, norms/
+    path("", include("activities.urls_records")),  # rectification/, points/, publicity/, plans/, norms/
     path("reports/", include("reports.urls_exports")),
     path("reports/", include("reports.urls")),
     path("dashboard/", include("reports.urls_dashboard")),

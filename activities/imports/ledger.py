@@ -1,3 +1,5 @@
+# One module though long: reading a ledger file is one job (sniff, refuse the dangerous, find the
+# header, yield rows, parse cells), shared by every importer; its parts are not used apart.
 """Reading a ledger (台账) file as offices really keep it (docs/design.md §7).
 
 A ledger is a CSV (UTF-8 with or without BOM, or GB18030 as Excel/WPS on Chinese Windows save it), an

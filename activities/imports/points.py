@@ -12,7 +12,7 @@ from .ledger import Column, parse_int, parse_period
 class PointsImporter(Importer):
     ledger_type = "points"
     label = gettext_lazy("Study points")
-    # Members' points are the secretary's to see (tracking:points), so theirs to overwrite.
+    # Members' points are the secretary's to see (records:points), so theirs to overwrite.
     role = Role.SECRETARY
     role_refusal = gettext_lazy("Only a secretary or an administrator may import study points.")
     columns = [

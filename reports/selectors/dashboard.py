@@ -34,7 +34,7 @@ from activities.models import (
     RectificationItem,
     overdue_q,
 )
-from activities.norms import (
+from activities.selectors.norms import (
     GAP,
     MET,
     NOT_DUE,
@@ -45,7 +45,8 @@ from activities.norms import (
     norm_results,
     norms_due,
 )
-from activities.records_selectors import count_points_below_threshold, planned_in_year
+from activities.selectors.plans import planned_in_year
+from activities.selectors.points import count_points_below_threshold
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_q
 from studyportal.names import person_name_key

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from activities.models import Activity, RectificationItem
-from activities.norms import DueNorm
+from activities.selectors.norms import DueNorm
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, scope_paths, scope_q
 

@@ -9,7 +9,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from activities.models import CENTRAL_GROUP_KINDS, ActivityMonthStat, RectificationItem
-from activities.norms import AMBER, RED, norm_tally
+from activities.selectors.norms import AMBER, RED, norm_tally
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import orgs_visible_to, scope_paths, scope_q

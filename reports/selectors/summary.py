@@ -20,8 +20,9 @@ from activities.models import (
     RectificationItem,
     StudyPlan,
 )
-from activities.norms import GapSummary, gap_summaries, norm_results
-from activities.records_selectors import LowPoints, low_points, publicity_counts_by_level
+from activities.selectors.norms import GapSummary, gap_summaries, norm_results
+from activities.selectors.points import LowPoints, low_points
+from activities.selectors.publicity import publicity_counts_by_level
 from studyportal.accounts.models import Organization
 
 # The rows the text names one by one; everything else is only counted.

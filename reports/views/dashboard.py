@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from activities.filters import CENTRAL_GROUP
 from activities.models import Activity, Group, Kind, RectificationItem
-from activities.selectors import get_activity_for_user
-from activities.services import APPROVE, RETURN, ActivityError, activity_review
+from activities.selectors.activity import get_activity_for_user
+from activities.services.activity import APPROVE, RETURN, ActivityError, activity_review
 from reports.selectors import dashboard as selectors
 from reports.selectors.overview import can_see_overview
 from reports.selectors.summary import year_on_year_change
@@ -137,7 +137,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
 
     # Each path reversed once: the figures and tables link about thirty times to these two lists.
     activities_path = reverse("activities:list")
-    rectification_path = reverse("tracking:rectification_list")
+    rectification_path = reverse("records:rectification_list")
 
     def activities(**params):
         return _with_query(activities_path, **{**approved, **params})
@@ -230,7 +230,7 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
             "id": "low-points",
             "label": _("Members under the study-points threshold"),
             "value": data.low_points,
-            "url": _url("tracking:points", org=agency.code, year=year),
+            "url": _url("records:points", org=agency.code, year=year),
             "note": _("threshold: %(n)d") % {"n": agency.low_points_threshold}
             if agency.low_points_threshold is not None
             else _("no threshold set"),
@@ -327,8 +327,8 @@ def _dashboard_links(data: selectors.Dashboard) -> dict:
         "low_attendance_rows": low_attendance_rows,
         "queue_url": _with_query(activities_path, organization=org.pk, status=Activity.Status.SUBMITTED),
         "incomplete_url": incomplete_url,
-        "norms_url": _url("tracking:norms", org=org.code, year=year),
-        "plans_url": _url("tracking:plans", org=agency.code, year=year),
+        "norms_url": _url("records:norms", org=org.code, year=year),
+        "plans_url": _url("records:plans", org=agency.code, year=year),
     }
 
 

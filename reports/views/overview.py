@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from activities.norms import norm_warning_days
+from activities.selectors.norms import norm_warning_days
 from reports.models import SUMMARY_STATES
 from reports.selectors import overview as selectors
 from reports.selectors.dashboard import percent

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from activities import services
 from activities.models import Activity, Kind
+from activities.services import activity as services
 
 Status = Activity.Status
 

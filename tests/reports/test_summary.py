@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from activities import services
 from activities.models import (
     Activity,
     Kind,
@@ -14,6 +13,7 @@ from activities.models import (
     StudyPlan,
     StudyPoints,
 )
+from activities.services import activity as services
 from reports.summary import build_summary, cn
 from tests.factories import ActivityFactory, AttendanceFactory, RectificationItemFactory, UserFactory
 
@@ -231,7 +231,7 @@ def test_missed_norms_are_named_among_the_shortcomings(agency, branch, secretary
 def test_the_summary_reads_a_fixed_number_of_queries_whatever_the_size_of_the_year(
     size, agency, branch, secretary, leader, django_assert_num_queries, monkeypatch
 ):
-    # The norms have their own budget (activities.norms); this one is the summary's.
+    # The norms have their own budget (activities.selectors.norms); this one is the summary's.
     monkeypatch.setattr("reports.selectors.summary._norm_gaps", lambda **kwargs: [])
     kinds = [
         Kind.CENTRAL_GROUP_STUDY,
