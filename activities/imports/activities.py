@@ -204,7 +204,7 @@ class ActivitiesImporter(Importer):
         # As with the form: a secretary's records are approved as they are written; a recorder's
         # wait for review, all of the upload together (import_batch_approve), and so do a
         # secretary's where another secretary covers the agency (four eyes, FOUR_EYES_REVIEW).
-        from ..services import approves_own_records
+        from ..services.activity import approves_own_records
 
         self.approves = has_role(self.user, self.organization, Role.SECRETARY) and approves_own_records(
             self.user, self.organization

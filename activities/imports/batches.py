@@ -82,7 +82,7 @@ def import_batches_waiting(user):
 
 def import_batch_approve(*, batch, by) -> int:
     """Approve every record of the upload that waits for review, each through `activity_approve`."""
-    from ..services import activity_approve
+    from ..services.activity import activity_approve
 
     waiting = Activity.objects.filter(
         import_batch=batch, status=Activity.Status.SUBMITTED, deleted_at__isnull=True
