@@ -17,7 +17,7 @@ from . import kinds
 from .completeness import completeness_annotations, incomplete_q
 from .materials import parse_material_titles
 from .models import Activity, Attendance, Group
-from .selectors import people_visible_to
+from .selectors.activity import people_visible_to
 
 MONTH_CHOICES = [(str(number), name) for number, name in MONTHS.items()]
 INCOMPLETE, COMPLETE = "incomplete", "complete"

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 
 from activities import kinds
 from activities.models import Activity, Attendance, Publicity, RectificationItem, StudyPoints
-from activities.records_selectors import rectification_sheet
+from activities.selectors.rectification import rectification_sheet
 from studyportal.spreadsheet import Column, Sheet, write_xlsx
 
 CHUNK_SIZE = 2000

@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 
-from activities import kinds, services
-from activities.forms import ActivityForm, fields_of_kind
+from activities import kinds
+from activities.forms.activity import ActivityForm, fields_of_kind
 from activities.models import Group, Kind
+from activities.services import activity as services
 from studyportal.accounts.models import Organization, User
 from tests.factories import UserFactory
 

@@ -8,13 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from activities import kinds, services
+from activities import kinds
 from activities.models import (
     Activity,
     Attachment,
     Attendance,
     Kind,
 )
+from activities.services import activity as services
 from tests.factories import ActivityFactory, AttendanceFactory, UserFactory
 
 from .uploads import PNG_BYTES, upload
