@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from activities import kinds
-from activities.importers import ledger_import
+from activities.imports.engine import ledger_import
 from activities.kinds import Group, KindSpec
 from reports.exporters.xlsx import ledger_workbook
 from reports.summary import build_summary
