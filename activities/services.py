@@ -114,6 +114,16 @@ def approves_own_records(user, organization: Organization) -> bool:
     return not settings.FOUR_EYES_REVIEW or not other_secretary_covers(organization, than=user)
 
 
+def can_approve(user, activity: Activity) -> bool:
+    """The review rule for approving, for the service and for the pages that show the button: a
+    reviewer, and (four eyes) not whoever recorded the record, unless nobody else could approve it."""
+    return can_review(user, activity) and not _four_eyes_blocks(user, activity)
+
+
+def _four_eyes_blocks(user, activity: Activity) -> bool:
+    return activity.recorded_by_id == user.pk and not approves_own_records(user, activity.organization)
+
+
 def can_show_qr(user, activity: Activity) -> bool:
     return has_role(user, activity.organization, Role.RECORDER) or activity.recorded_by_id == user.pk
 
@@ -366,8 +376,7 @@ def activity_approve(*, activity: Activity, by) -> Activity:
         raise PermissionDenied
     if activity.status != Status.SUBMITTED:
         raise _refusal(activity, "approve")
-    # Four eyes: whoever recorded a record does not approve it, unless nobody else could.
-    if activity.recorded_by_id == by.pk and not approves_own_records(by, activity.organization):
+    if _four_eyes_blocks(by, activity):
         raise ActivityError(
             _(
                 "You recorded this record, so another secretary of the agency approves it: "

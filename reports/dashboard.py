@@ -300,6 +300,8 @@ QUEUE_FIELDS = (
     "title",
     "status",
     "organization__name",
+    # The approve button's rule (activities.services.can_approve) reads the organization's path.
+    "organization__path",
     "recorded_by__real_name",
     "recorded_by__username",
 )

@@ -15,7 +15,7 @@ from activities.filters import CENTRAL_GROUP
 from activities.models import Activity, Group, Kind, RectificationItem
 from activities.norms import norm_warning_days
 from activities.selectors import get_activity_for_user
-from activities.services import APPROVE, RETURN, ActivityError, activity_review
+from activities.services import APPROVE, RETURN, ActivityError, activity_review, can_approve
 from reports.models import SUMMARY_STATES
 from reports.selectors import year_on_year_change
 from studyportal.accounts.models import Organization, Role
@@ -89,7 +89,7 @@ def index(request):
             "chart": chart,
             "low_rate": f"{selectors.LOW_ATTENDANCE_RATE * 100:.0f}%",
             "can_overview": selectors.can_see_overview(user),
-            "queue_rows": _queue_rows(data.queue),
+            "queue_rows": _queue_rows(user, data.queue),
             **_dashboard_links(data),
         },
     )
@@ -115,7 +115,7 @@ def _pk_url(name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _queue_rows(activities) -> list[Activity]:
+def _queue_rows(user, activities) -> list[Activity]:
     """The review queue's rows with what dashboard/_queue_rows.html shows set on each, worked out
     once for all of them (get_kind_display() rebuilds every translated choice on each call)."""
     kind_labels = {kind: str(label) for kind, label in Kind.choices}
@@ -130,6 +130,8 @@ def _queue_rows(activities) -> list[Activity]:
         activity.approve_url = approve_url(activity.pk)
         activity.return_url = return_url(activity.pk)
         activity.recorded_by_label = recorded_by % {"name": str(activity.recorded_by)}
+        # The queue holds what the user may review; approving also follows the four-eyes rule.
+        activity.user_can_approve = can_approve(user, activity)
     return rows
 
 
@@ -351,7 +353,7 @@ def _queue_row(request, activity, *, message="", done=False):
     return render(
         request,
         "dashboard/_queue_rows.html",
-        {"queue_rows": _queue_rows([activity]), "message": message, "done": done},
+        {"queue_rows": _queue_rows(request.user, [activity]), "message": message, "done": done},
     )
 
 
