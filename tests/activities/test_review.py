@@ -269,9 +269,10 @@ def test_pages_show_a_secretary_no_approve_button_on_a_record_they_recorded_wher
     for url in pages:
         html = client.get(url).content.decode()
         assert "approve-button" not in html, url
-        assert reverse("activities:return", args=[record.pk]) in html or reverse(
-            "dashboard:review_return", args=[record.pk]
-        ) in html, url
+        assert (
+            reverse("activities:return", args=[record.pk]) in html
+            or reverse("dashboard:review_return", args=[record.pk]) in html
+        ), url
 
 
 def test_the_only_secretary_of_the_agency_approves_their_own_record(secretary, agency):
