@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from studyportal.accounts.models import Organization
@@ -63,7 +64,7 @@ class SummarySection(models.Model):
     )
     key = models.CharField(_("section"), max_length=32)
     heading = models.CharField(_("heading"), max_length=200, blank=True)
-    text = models.TextField(_("text"))
+    text = models.TextField(pgettext_lazy("summary section", "text"))
     # The text as generated when the records were last read; compared with a fresh generation.
     generated_text = models.TextField(_("generated text"))
     edited = models.BooleanField(_("edited by hand"), default=False)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from activities.filters import CENTRAL_GROUP
@@ -40,7 +41,7 @@ def _chart_labels() -> dict:
         "months": [str(MONTHS[m]) for m in selectors.MONTHS],
         "groups": {group: str(label) for group, label in Group.choices},
         "rectification": {status: str(label) for status, label in RectificationItem.Status.choices},
-        "activities": _("Activities"),
+        "activities": pgettext("count", "Activities"),
         "attendance": _("Attendance rate (%)"),
         "items": _("Items"),
     }
@@ -404,7 +405,7 @@ def _overview_rows(request):
 
 OVERVIEW_HEADINGS = {
     "name": lambda: _("Agency"),
-    "activities": lambda: _("Activities"),
+    "activities": lambda: pgettext("count", "Activities"),
     "central_group": lambda: _("Central group sessions"),
     "norms": lambda: _("Norms met (periods due)"),
     "amber": lambda: _("Norms due soon now"),
@@ -491,7 +492,7 @@ def overview_xlsx(request):
     year, _column, _descending, rows = _overview_rows(request)
     columns = [
         Column(_("Agency"), 28),
-        Column(_("Activities"), 14),
+        Column(pgettext("count", "Activities"), 14),
         Column(_("Central group sessions"), 14),
         Column(_("Norm periods met"), 14),
         Column(_("Norm periods due"), 14),
