@@ -47,3 +47,12 @@ def test_a_msgid_has_one_translation_across_the_catalogues():
                 str(po_path.relative_to(ROOT))
             )
     assert {msgid: found for msgid, found in translations.items() if len(found) > 1} == {}
+
+
+def test_the_personal_study_record_and_the_agencys_study_archive_have_names_that_do_not_clash():
+    """The menu's page of one's own attendance and points, and the zip an agency hands over."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        personal, archive = translation.gettext("My study record"), translation.gettext("Study archive")
+    assert archive not in personal and personal not in archive
