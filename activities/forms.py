@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from studyportal.forms import ChoosePromptMixin
+
 from .materials import parse_material_titles
 from .models import LECTURE_KINDS, PRACTICE_KINDS, Activity, Attachment, Attendance, Kind
 from .services import EDITABLE_FIELDS, hours_between
@@ -80,7 +82,7 @@ GIVEN_BY_LEADER_CHOICES = [
 ]
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ChoosePromptMixin, forms.ModelForm):
     materials_text = forms.CharField(
         label=_("Study materials"),
         required=False,

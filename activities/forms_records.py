@@ -1,6 +1,7 @@
 """Forms and list filters for rectification, study points, publicity and study plans.
 
 Every choice of agency, person or activity is limited to what the user may change, so a posted id
+from studyportal.forms import ChoosePromptMixin
 from another agency is refused by the form like any other bad value.
 """
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studyportal.accounts.models import Organization, Role, User
 from studyportal.accounts.scoping import orgs_visible_to
+from studyportal.forms import ChoosePromptMixin
 from studyportal.names import person_name_key
 from studyportal.params import YEAR_FIRST, bound_year_field, parse_int, year_last
 
@@ -82,7 +84,7 @@ def _activities_of(agencies, year):
     ).order_by("-date", "-id")
 
 
-class AgencyScopedForm(forms.ModelForm):
+class AgencyScopedForm(ChoosePromptMixin, forms.ModelForm):
     """A form whose `agency` is one of the agencies the user records for; hidden when there is one."""
 
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Organization.objects.none())
@@ -244,7 +246,7 @@ def activities_of_month(activities, month):
     return activities
 
 
-class PlanItemForm(forms.ModelForm):
+class PlanItemForm(ChoosePromptMixin, forms.ModelForm):
     month = forms.TypedChoiceField(
         label=_("Month"), choices=month_choices, coerce=int, empty_value=None, required=False
     )
