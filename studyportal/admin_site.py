@@ -2,8 +2,8 @@
 
 Django's admin is titled "Django 管理", and the apps it lists from other packages carry English
 names (Axes, Otp_Totp; "TOTP devices"), which no catalogue of theirs translates into Chinese. Their
-app names are set here (AppConfig subclasses, which change no migration); their model names, which
-cannot change without a migration in their package, are renamed where the admin lists them.
+app names are set here (AppConfig subclasses, which change no migration), and so are django-otp's
+model names, which are plain English strings in its package.
 """
 
 from axes.apps import AppConfig as AxesAppConfig
@@ -20,26 +20,12 @@ AXES_MODEL_NAMES = (
     gettext_noop("access logs"),
     gettext_noop("access failures"),
 )
-# Models whose names are plain English strings in their package: (app, model) → the admin's name.
-MODEL_NAMES = {
-    ("otp_totp", "totpdevice"): _("Authenticator apps"),
-    ("otp_static", "staticdevice"): _("Backup codes"),
-}
 
 
 class PortalAdminSite(admin.AdminSite):
     site_header = _("Study Portal administration")
     site_title = _("Study Portal")
     index_title = _("Administration")
-
-    def get_app_list(self, request, app_label=None):
-        app_list = super().get_app_list(request, app_label)
-        for app in app_list:
-            for model in app["models"]:
-                name = MODEL_NAMES.get((app["app_label"], model["object_name"].lower()))
-                if name is not None:
-                    model["name"] = name
-        return app_list
 
 
 class PortalAdminConfig(AdminConfig):
@@ -50,9 +36,23 @@ class PortalAxesConfig(AxesAppConfig):
     verbose_name = _("Sign-in throttling")
 
 
+def _name_model(model, name):
+    """Every page of the admin (list, titles, buttons, messages) reads the model's name from _meta. No
+    migration sees this: the migration state is built from Meta's own attributes (original_attrs)."""
+    model._meta.verbose_name = model._meta.verbose_name_plural = name
+
+
 class PortalTotpConfig(TotpConfig):
     verbose_name = _("Two-factor sign-in: authenticator apps")
+
+    def ready(self):
+        super().ready()
+        _name_model(self.get_model("TOTPDevice"), _("Authenticator apps"))
 
 
 class PortalStaticConfig(StaticConfig):
     verbose_name = _("Two-factor sign-in: backup codes")
+
+    def ready(self):
+        super().ready()
+        _name_model(self.get_model("StaticDevice"), _("Backup codes"))

@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -90,6 +91,25 @@ def test_admin_site_is_chinese(client, db):
         assert name in html
     for english in ("Axes", "TOTP", "Otp_", "access attempts"):
         assert english not in html
+
+
+def test_the_two_factor_device_pages_of_the_admin_name_the_devices_in_chinese(client, db):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import UserFactory
+
+    admin = User.objects.create_superuser("root", password="x-long-password-1", real_name="管理员")
+    device = TOTPDevice.objects.create(user=UserFactory(), name="手机")
+    client.force_login(admin)
+    for url in (
+        reverse("admin:otp_totp_totpdevice_changelist"),
+        reverse("admin:otp_totp_totpdevice_add"),
+        reverse("admin:otp_totp_totpdevice_change", args=[device.pk]),
+        reverse("admin:otp_static_staticdevice_changelist"),
+    ):
+        text = re.sub(r"<[^>]*>", " ", client.get(url).content.decode().split("<body", 1)[1])
+        assert "身份验证器" in text or "备用验证码" in text, url
+        assert "TOTP" not in text and "static device" not in text.lower(), url
 
 
 @pytest.mark.django_db
