@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Q, Sum, Window
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from activities.completeness import completeness_annotations, incomplete_q, missing_items
 from activities.models import (
@@ -33,9 +32,6 @@ from activities.models import (
 )
 from activities.norms import (
     AMBER,
-    GAP,
-    MET,
-    NOT_DUE,
     RED,
     DueNorm,
     active_norms,
@@ -417,29 +413,13 @@ class Dashboard:
         """Each organization's rules laid over twelve month columns (a quarter spans three, the year
         twelve), with the missed periods named."""
         grid: dict = {}
-        # The words a screen reader says for a cell, by status (the gaps say which); the cell's
-        # classes are the norms page's (the `norm_status_class` filter).
-        spoken = {MET: gettext("met"), NOT_DUE: gettext("not yet due")}
+        # The cells are the norms page's (`{% norm_cell %}`).
         for result in self.norm_results:
             block = grid.setdefault(
                 result.organization.pk, {"organization": result.organization, "rows": [], "gaps": []}
             )
-            span = result.span
-            cells = []
-            for period in result.periods:
-                message = gap_message(result.norm, period) if period.status == GAP else ""
-                cells.append(
-                    {
-                        "span": span,
-                        "status": period.status,
-                        "text": f"{period.actual}/{period.required}",
-                        "message": message,
-                        "spoken": message or spoken[period.status],
-                    }
-                )
-                if message:
-                    block["gaps"].append(message)
-            block["rows"].append({"label": result.label, "norm": result.norm, "cells": cells})
+            block["rows"].append(result)
+            block["gaps"].extend(gap_message(result.norm, period) for period in result.gaps)
         return list(grid.values())
 
     @property
