@@ -24,7 +24,7 @@ from .models import (
     Kind,
     kinds_of_group,
 )
-from .selectors import people_visible_to
+from .selectors.activity import people_visible_to
 
 MONTH_CHOICES = [(str(number), name) for number, name in MONTHS.items()]
 INCOMPLETE, COMPLETE = "incomplete", "complete"

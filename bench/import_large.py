@@ -57,7 +57,7 @@ def main(argv=None):
     from django.db import connection, transaction
     from django.utils import translation
 
-    from activities.importers import import_batch_check, import_batch_confirm
+    from activities.imports.batches import import_batch_check, import_batch_confirm
     from activities.models import Activity, ImportBatch
     from studyportal.accounts.models import Organization, Role, RoleAssignment
 

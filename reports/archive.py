@@ -11,6 +11,9 @@ a download), each evidence file is copied into it in chunks from the storage, an
 written to a temporary file first. Only the activities' metadata (names, titles, file names) is held,
 a few hundred bytes an activity. Python's zipfile sets the UTF-8 name flag (bit 11) on every
 non-ASCII name, so Windows' own zip tool and WPS show the Chinese names.
+
+One module although long: the archive's entries, its documents (index, record sheets, plan) and the
+zip writer that puts them in folders are one export, read and changed together.
 """
 
 import datetime

@@ -14,10 +14,9 @@ from studyportal.audit.services import audit_record_bulk
 
 from .document import Document, Paragraph, SourceTable
 from .models import Summary, SummarySection
-from .selectors import summary_sources
-from .summary import ACHIEVEMENTS_HEADING, HEADINGS, SECTION_KEYS, build_summary, summary_title
+from .selectors.summary import summary_sources
+from .summary import ACHIEVEMENT_KEYS, ACHIEVEMENTS_HEADING, SECTIONS, build_summary, summary_title
 
-ACHIEVEMENT_KEYS = ("leading", "experiential", "practice")
 _NUMBERED = re.compile(r"^(\d+[.．、]|（\d+）)")
 _SUBHEADING = re.compile(r"^（[一二三四五六七八九十]+）")
 
@@ -54,7 +53,7 @@ def summary_sections(*, agency: Organization, year: int, summary: Summary | None
     if summary is not None and summary.is_final:
         return [
             SectionView(key=key, heading=stored[key].heading, text=stored[key].text, stored=True)
-            for key in SECTION_KEYS
+            for key in SECTIONS
             if key in stored
         ]
     views = []
@@ -187,7 +186,7 @@ def summary_section_regenerate(*, agency: Organization, year: int, key: str, by)
     summary = _summary_for_writing(agency=agency, year=year, by=by)
     fresh = next(section for section in build_summary(agency=agency, year=year) if section.key == key)
     section = summary.sections.get(key=key)
-    section.heading = fresh.heading or HEADINGS[key]
+    section.heading = fresh.heading or SECTIONS[key].heading
     section.text = section.generated_text = fresh.text
     section.edited = False
     section.updated_by = by

@@ -1,33 +1,30 @@
 """The annual summary's text, in the register of the model summary (docs/design.md §6).
 
-Every sentence takes its figures and names from `reports.selectors.summary_data`; where the records
+Every sentence takes its figures and names from `reports.selectors.summary.summary_data`; where the records
 say nothing, the sentence carries a visible 【待补充：…】 instead of a figure. The text is in Chinese
-whatever the interface language: it is the agency's document, not part of the interface.
+whatever the interface language: it is the agency's document, not part of the interface. The table
+of sections (`SECTIONS`, at the end) names each section's key, label, heading and builder once.
+
+One module although long: the section builders share the sentence helpers above them (quoted titles,
+counts, turnout, the shortcomings each next step answers), and the register reads best in one place.
 """
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from activities.materials import book
 from activities.materials import chinese_number as cn
 from activities.models import KIND_GROUP, Group, Kind, Publicity
 from studyportal.accounts.models import Organization
 
-from .selectors import SummaryData, summary_data, year_on_year_change
+from .selectors.summary import SummaryData, summary_data, year_on_year_change
 
-SECTION_KEYS = ["opening", "leading", "experiential", "practice", "shortcomings", "next_steps"]
 ACHIEVEMENTS_HEADING = "一、抓好“大学习”，突出理论武装，打造学习型模范机关"
-HEADINGS = {
-    "opening": "",
-    "leading": "一是领导“领学”，打造有高度的“头雁课堂”",
-    "experiential": "二是观摩“助学”，打造有温度的“体验课堂”",
-    "practice": "三是笃行“检学”，打造有广度的“实践课堂”",
-    "shortcomings": "二、当前工作存在不足",
-    "next_steps": "三、下一步工作举措",
-}
 # Placements above county level below this many in a year read as "not many" (the model
 # summary's 上稿数量不多).
 FEW_UPPER_PLACEMENTS = 5
@@ -324,7 +321,7 @@ def _points_sentence(data: SummaryData) -> str:
     low = data.low_points
     if low is None or not low.below:
         return ""
-    # The count is the points page's and the dashboard's (activities.records_selectors.low_points):
+    # The count is the points page's and the dashboard's (activities.selectors.points.low_points):
     # every platform, every active member; "党员" only when all of them are Party members.
     who = "党员" if low.below_party_members_only else "干部职工"
     return f"学习积分个别偏低，{data.year}年度积分低于{low.threshold}分的{who}有{low.below}人。"
@@ -485,19 +482,61 @@ def _next_steps(data: SummaryData) -> str:
     return _numbered(lines)
 
 
-BUILDERS = {
-    "opening": _opening,
-    "leading": _leading,
-    "experiential": _experiential,
-    "practice": _practice,
-    "shortcomings": _shortcomings,
-    "next_steps": _next_steps,
+# ---------------------------------------------------------------------------------------------
+# The sections: one table that the builder, the stored draft, the pages (which keys may be edited and
+# what each is called) and the document every export writes all read. Adding a section is one entry.
+
+
+@dataclass(frozen=True)
+class SectionType:
+    key: str  # in the URLs and the stored draft's rows
+    label: str  # what the pages call it (translated)
+    heading: str  # its heading in the document ("" for none)
+    build: Callable[[SummaryData], str]  # its text from the year's figures
+    # A part of 一、 (ACHIEVEMENTS_HEADING): run into its paragraph, counted 一是, 二是 … in the
+    # document, and left out there when it has nothing to tell.
+    achievement: bool = False
+
+
+# In the document's order.
+SECTIONS = {
+    section.key: section
+    for section in (
+        SectionType("opening", gettext_lazy("Opening"), "", _opening),
+        SectionType(
+            "leading",
+            gettext_lazy("Leading study"),
+            "一是领导“领学”，打造有高度的“头雁课堂”",
+            _leading,
+            achievement=True,
+        ),
+        SectionType(
+            "experiential",
+            gettext_lazy("Experiential study"),
+            "二是观摩“助学”，打造有温度的“体验课堂”",
+            _experiential,
+            achievement=True,
+        ),
+        SectionType(
+            "practice",
+            gettext_lazy("Practice"),
+            "三是笃行“检学”，打造有广度的“实践课堂”",
+            _practice,
+            achievement=True,
+        ),
+        SectionType("shortcomings", gettext_lazy("Shortcomings"), "二、当前工作存在不足", _shortcomings),
+        SectionType("next_steps", gettext_lazy("Next steps"), "三、下一步工作举措", _next_steps),
+    )
 }
+ACHIEVEMENT_KEYS = tuple(key for key, section in SECTIONS.items() if section.achievement)
 
 
 def build_summary(*, agency: Organization, year: int) -> list[Section]:
     data = summary_data(agency=agency, year=year)
-    return [Section(key=key, heading=HEADINGS[key], text=BUILDERS[key](data)) for key in SECTION_KEYS]
+    return [
+        Section(key=key, heading=section.heading, text=section.build(data))
+        for key, section in SECTIONS.items()
+    ]
 
 
 def sentence_changes(old: str, new: str) -> list[tuple[str, str]]:

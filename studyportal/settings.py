@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "activities",
     "reports",
     "studyportal.notifications",
+    "demo",  # the demo data of `seed_demo`; no app imports it
 ]
 
 MIDDLEWARE = [
@@ -269,7 +270,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Four eyes: a record is approved by someone other than its recorder wherever another secretary
-# covers the agency (activities.services.activity_approve); a sole secretary approves their own.
+# covers the agency (activities.services.activity.activity_approve); a sole secretary approves their own.
 FOUR_EYES_REVIEW = env_bool("FOUR_EYES_REVIEW", True)
 
 # Login throttling (django-axes), see docs/security.md. Keyed on the username AND the address

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from activities.views import activity as activity_views
-from reports import views_home
+from reports.views import home as views_home
 from studyportal.accounts import otp as otp_views
 from studyportal.accounts import views as account_views
 from studyportal.params import YearConverter
@@ -20,7 +20,7 @@ urlpatterns = [
     path("accounts/2fa/verify/", otp_views.otp_verify, name="otp_verify"),
     path("activities/import/", include("activities.urls_import")),
     path("activities/", include("activities.urls")),
-    path("", include("activities.urls_tracking")),  # rectification/, points/, publicity/, plans/, norms/
+    path("", include("activities.urls_records")),  # rectification/, points/, publicity/, plans/, norms/
     path("reports/", include("reports.urls_exports")),
     path("reports/", include("reports.urls")),
     path("dashboard/", include("reports.urls_dashboard")),

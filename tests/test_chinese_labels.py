@@ -10,8 +10,8 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.functional import Promise
 
-from activities import records_services
 from activities.models import LECTURE_KINDS
+from activities.services import rectification as records_services
 from studyportal.audit.recorder import AUDITED_MODELS
 from studyportal.downloads import content_disposition
 from tests.factories import RectificationItemFactory
@@ -31,7 +31,7 @@ def test_the_ledger_filters_and_sort_menu_read_in_chinese(client_for, secretary)
 
 
 def test_the_rectification_filters_have_no_dashes(client_for, secretary):
-    options = _options(client_for(secretary).get(reverse("tracking:rectification_list")).content.decode())
+    options = _options(client_for(secretary).get(reverse("records:rectification_list")).content.decode())
     assert not [option for option in options if option.startswith("---")]
 
 
@@ -53,7 +53,7 @@ def test_a_closed_items_history_names_its_fields_in_chinese_with_local_times(
     records_services.rectification_complete(item=item, by=secretary)
     records_services.rectification_close(item=item, by=secretary, evidence="已整改到位")
     item.refresh_from_db()
-    detail = reverse("tracking:rectification_detail", args=[item.pk])
+    detail = reverse("records:rectification_detail", args=[item.pk])
     page = client_for(secretary).get(detail).content.decode()
     trail = page[page.index('id="audit"') :]
     for english in ("closed by", "created at", "import key", ">ID<", "+00:00", "T0", "T1", "T2"):
@@ -82,7 +82,7 @@ def test_the_overview_export_is_named_in_chinese(client_for, admin_user):
 
 
 def test_the_rectification_export_is_named_in_chinese(client_for, secretary):
-    fallback, name = _names(client_for(secretary).get(reverse("tracking:rectification_export")))
+    fallback, name = _names(client_for(secretary).get(reverse("records:rectification_export")))
     assert fallback.startswith("rectification-") and name.startswith("整改事项")
 
 
@@ -96,7 +96,7 @@ def test_an_attachment_without_an_ascii_name_still_gets_a_fallback():
     "url",
     [
         reverse("activities:new") + f"?kind={sorted(LECTURE_KINDS)[0]}",
-        reverse("tracking:publicity_new"),
+        reverse("records:publicity_new"),
         reverse("people:new") + "?org=agency",
     ],
     ids=["activity", "publicity", "person"],

@@ -35,7 +35,7 @@ class ImportBatch(models.Model):
         IMPORTING = "importing", _("Being imported")
         FAILED = "failed", _("Failed")
 
-    # A large upload is checked and imported by a background task (activities/tasks.py); a small one,
+    # A large upload is checked and imported by a background task (activities/imports/tasks.py); a small one,
     # or any without TASKS_BACKEND, is READY as soon as it is stored.
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.READY)
     started_at = models.DateTimeField(null=True, blank=True)

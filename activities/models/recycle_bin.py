@@ -1,4 +1,4 @@
-"""The admin's recycle bin: the same tables, listing only soft-deleted rows (activities/admin.py,
+"""The admin's recycle bin: the same tables, listing only soft-deleted rows (activities/admin/activity.py,
 on studyportal.audit.admin.RecycleBinAdmin). Kept with the records they show, so that the audit app
 never imports activities."""
 

@@ -30,7 +30,7 @@ class ActivityMonthStat(models.Model):
     hours = models.DecimalField(max_digits=10, decimal_places=1, default=0)
     # On a branch's row: the agency's own activities of the month and kind at which members of the
     # branch were present (a joint 主题党日, a leader's 党课 to all members). They count toward the
-    # branch's norms (activities/norms.py) but are not the branch's: `activities` and every figure
+    # branch's norms (activities/selectors/norms.py) but are not the branch's: `activities` and every figure
     # summed over a subtree leave them out, so nothing is counted twice.
     joined = models.PositiveIntegerField(default=0)
 

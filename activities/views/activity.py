@@ -1,3 +1,5 @@
+# One module though long: the pages of one activity's life (list, form, detail, review, attachments,
+# calendar, my record) share `_decorate` (what the user may do with a record) and the review response.
 """Pages for recording and reviewing activities: list, new, detail, edit, review actions, attachments,
 calendar and "my record". Thin: parse the request, call a selector or a service, render."""
 
@@ -19,10 +21,11 @@ from studyportal.accounts.scoping import people_managed_by, sees_whole_tree
 from studyportal.downloads import as_download
 from studyportal.params import month_param, year_param
 
-from .. import selectors, services
 from ..filters import ActivityFilter
-from ..forms import ActivityForm, AttachmentForm, ReturnForm
+from ..forms.activity import ActivityForm, AttachmentForm, ReturnForm
 from ..models import CENTRAL_GROUP_KINDS, KIND_GROUP, Activity, Group, Kind
+from ..selectors import activity as selectors
+from ..services import activity as services
 
 PAGE_SIZE = 20
 

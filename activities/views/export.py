@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET
 from studyportal.downloads import as_download
 from studyportal.spreadsheet import Column, Sheet, safe_row, xlsx_download
 
-from .. import selectors
 from ..completeness import missing_items
 from ..filters import ActivityFilter
 from ..models import Group, StudyMaterial
+from ..selectors import activity as selectors
 
 CHUNK = 2000
 

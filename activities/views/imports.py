@@ -26,20 +26,18 @@ from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths,
 from studyportal.downloads import as_download
 from studyportal.forms import ChoosePromptMixin
 
-from ..importers import (
-    IMPORTERS,
+from ..imports.batches import (
     import_batch_approve,
     import_batch_check,
     import_batch_confirm,
     import_batch_create,
     import_batch_result,
     import_batches_waiting,
-    import_outcome,
-    import_refusal,
 )
-from ..ledger import MAX_FILE_BYTES
+from ..imports.ledger import MAX_FILE_BYTES
+from ..imports.rules import IMPORTERS, import_outcome, import_refusal
+from ..imports.tasks import import_batch_enqueue, import_batch_running, import_in_background
 from ..models import ImportBatch
-from ..tasks import import_batch_enqueue, import_batch_running, import_in_background
 
 IMPORTABLE_KINDS = (Organization.Kind.AGENCY, Organization.Kind.BRANCH)
 

@@ -26,8 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from studyportal.accounts.models import User
 
-from .. import selectors, services
 from ..models import Attendance
+from ..selectors import activity as selectors
+from ..services import activity as services
 
 SALT = "activities.sign-in"
 ROTATE_SECONDS = 180

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import pgettext
 
 from activities.models import Activity, Attendance, Group, Kind, Publicity, RectificationItem, StudyPoints
-from activities.records_selectors import rectification_sheet
+from activities.selectors.rectification import rectification_sheet
 from studyportal.spreadsheet import Column, Sheet, write_xlsx
 
 CHUNK_SIZE = 2000

@@ -103,7 +103,7 @@ class User(AbstractUser):
         limit_choices_to={"kind": "branch"},
     )
     # The party group (党小组) within the branch, by name; a branch none of whose members has one has
-    # no party groups, and so no party-group meeting to hold (activities/norms.py).
+    # no party groups, and so no party-group meeting to hold (activities/selectors/norms.py).
     party_group = models.CharField(_("Party group"), max_length=50, blank=True)
     is_party_member = models.BooleanField(_("Party member"), default=False)
     is_leader = models.BooleanField(_("in the leadership"), default=False)

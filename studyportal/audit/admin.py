@@ -22,7 +22,7 @@ def restore_deleted_records(modeladmin, request, queryset):
 
 class RecycleBinAdmin(admin.ModelAdmin):
     """Only the soft-deleted rows; the one thing to do with them here is restore them. The owners of
-    the records register their bins on it (activities/admin.py)."""
+    the records register their bins on it (activities/admin/activity.py)."""
 
     actions = [restore_deleted_records]
     list_display_links = None

@@ -3,7 +3,7 @@
 `due_reminders` runs a fixed number of queries whatever the county's size: the roots, the active
 rules, the norms engine's two per root (four in early January), the recorders' and secretaries'
 roles, and the rectification items due. The rules themselves are the norms page's
-(`activities.norms.norms_due`) and the rectification model's (`deadline_near_or_past`,
+(`activities.selectors.norms.norms_due`) and the rectification model's (`deadline_near_or_past`,
 `is_overdue`).
 """
 
@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from activities.models import RectificationItem
-from activities.norms import AMBER, RED, active_norms, norms_due
+from activities.selectors.norms import AMBER, RED, active_norms, norms_due
 from studyportal.accounts.models import Organization, Role, RoleAssignment
 
 from .models import Notification, NotificationPreference
@@ -51,7 +51,7 @@ def _roles() -> tuple[dict, dict]:
 def _norm_reminders(today: datetime.date, everyone: dict) -> list[Reminder]:
     """An amber or red rule of an agency or branch, for its recorders and secretaries and, for a
     branch, its agency's."""
-    norms_path = reverse("tracking:norms")
+    norms_path = reverse("records:norms")
     norms = active_norms()
     reminders = []
     for root in Organization.objects.filter(parent__isnull=True, is_active=True):
@@ -103,7 +103,7 @@ def _rectification_reminders(today: datetime.date, secretaries: dict) -> list[Re
                     else _("Rectification item “%(problem)s” is due on %(deadline)s")
                 )
                 % values,
-                url=reverse("tracking:rectification_detail", args=[item.pk]),
+                url=reverse("records:rectification_detail", args=[item.pk]),
                 recipients=frozenset(recipients),
             )
         )

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from studyportal.accounts.demo import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from studyportal.accounts.models import Organization, RoleAssignment, User
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from activities.importers import ledger_import
+from activities.imports.engine import ledger_import
 from studyportal.accounts.models import Organization, Role, RoleAssignment, User
 from tests.activities.test_import_activities import model_counts
 from tests.activities.test_ledger import FORMATS, csv_bytes, ledger_file

@@ -28,7 +28,7 @@ def test_every_page_in_the_menu_opens_for_the_person_who_sees_it(client_for, req
 @pytest.mark.parametrize(("person", "offered"), [("staff", False), ("recorder", False), ("secretary", True)])
 def test_study_points_are_in_the_menu_only_for_those_who_may_see_them(client_for, request, person, offered):
     client = client_for(request.getfixturevalue(person))
-    assert (reverse("tracking:points") in _menu_links(client)) is offered
+    assert (reverse("records:points") in _menu_links(client)) is offered
 
 
 def test_staff_find_their_own_points_on_their_study_record(client_for, staff):

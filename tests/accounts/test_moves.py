@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from activities.models import ActivityMonthStat, PersonYearStat
-from activities.selectors import activities_visible_to
+from activities.selectors.activity import activities_visible_to
 from activities.stats import stats_rebuild
 from studyportal.accounts.models import Organization, Role, RoleAssignment
 from studyportal.accounts.scoping import has_role

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from activities import services
 from activities.models import Attachment, Kind
+from activities.services import activity as services
 from activities.uploads import validate_upload
 
 from .uploads import JPEG_BYTES as JPEG
@@ -166,7 +166,7 @@ def test_the_attachment_limit_is_one_figure_in_the_docs_the_form_and_the_proxy()
 
     from django.conf import settings
 
-    from activities.forms import ActivityForm, AttachmentForm
+    from activities.forms.activity import ActivityForm, AttachmentForm
     from activities.uploads import MAX_FILES_PER_REQUEST, MAX_UPLOAD_SIZE
 
     root = Path(settings.BASE_DIR)
@@ -183,7 +183,7 @@ def test_the_attachment_limit_is_one_figure_in_the_docs_the_form_and_the_proxy()
 def test_more_files_than_one_form_takes_are_refused_with_a_message():
     from django.utils.datastructures import MultiValueDict
 
-    from activities.forms import AttachmentForm
+    from activities.forms.activity import AttachmentForm
     from activities.uploads import MAX_FILES_PER_REQUEST
 
     files = MultiValueDict(

@@ -16,7 +16,7 @@ from activities.models import (
     StudyPlan,
     StudyPoints,
 )
-from activities.norms import norm_gaps
+from activities.selectors.norms import norm_gaps
 from studyportal.accounts.models import Organization
 
 pytestmark = pytest.mark.django_db

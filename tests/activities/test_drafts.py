@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Activity
-from activities.selectors import activities_visible_to, activity_list_rows
+from activities.selectors.activity import activities_visible_to, activity_list_rows
 from tests.factories import ActivityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from activities.models import Activity, Kind
-from activities.services import hours_between
+from activities.services.activity import hours_between
 from tests.activities.test_views import form_data, new_url
 
 pytestmark = pytest.mark.django_db

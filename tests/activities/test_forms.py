@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from activities import services
-from activities.forms import ActivityForm, fields_of_kind
+from activities.forms.activity import ActivityForm, fields_of_kind
 from activities.models import LECTURE_KINDS, PRACTICE_KINDS, Kind
+from activities.services import activity as services
 from studyportal.accounts.models import Organization, User
 from tests.factories import UserFactory
 

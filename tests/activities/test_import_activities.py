@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from activities.importers import ledger_import
+from activities.imports.engine import ledger_import
 from activities.models import (
     Activity,
     ActivityMonthStat,

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from activities import importers
+from activities.imports import activities as activities_ledger
+from activities.imports import engine as importers
 from activities.models import Activity, ImportBatch
 from studyportal.audit.models import AuditEntry
 from tests.reports.test_export_background import database_tasks, switch_tasks_on  # noqa: F401 (a fixture)
@@ -136,7 +137,7 @@ def test_a_failed_import_task_leaves_nothing_written_and_says_so_in_chinese(
     def broken(**kwargs):  # fails after the activities have been inserted
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importers, "stats_rebuild", broken)
+    monkeypatch.setattr(activities_ledger, "stats_rebuild", broken)
     response = client.post(reverse("imports:confirm", args=[batch.pk]), follow=True)
 
     batch.refresh_from_db()

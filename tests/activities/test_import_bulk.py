@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from activities.importers import ledger_import
+from activities.imports.engine import ledger_import
 from activities.models import Activity, Attendance, Publicity, RectificationItem, StudyPoints
 from studyportal.audit import services as audit_services
 from studyportal.audit.keys import audit_key

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from activities.importers import ledger_import
+from activities.imports.engine import ledger_import
 from activities.models import Activity, Attendance, Kind
 from studyportal.accounts.models import Organization, User
 from tests.factories import OrganizationFactory
@@ -209,8 +209,8 @@ def test_a_bad_row_through_the_command_names_row_and_column_in_chinese(tmp_path,
 def test_every_ledger_refuses_a_header_column_given_twice(ledger_type):
     """Issue 13, finding 10: every importer reads its header through ledger.read_ledger, which refuses
     two columns for the same field rather than keep one and ignore the other silently."""
-    from activities.importers import IMPORTERS
-    from activities.ledger import LedgerError, read_ledger
+    from activities.imports.ledger import LedgerError, read_ledger
+    from activities.imports.rules import IMPORTERS
 
     columns = IMPORTERS[ledger_type].columns
     labels = [column.label for column in columns]

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from activities.importers import ledger_import
+from activities.imports.engine import ledger_import
 from activities.models import Publicity, RectificationItem, StudyPoints
 from studyportal.accounts.models import User
 from studyportal.audit.models import AuditEntry

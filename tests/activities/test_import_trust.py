@@ -13,9 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from activities import ledger
-from activities.importers import IMPORTERS, ledger_import
-from activities.ledger import LedgerError, read_ledger
+from activities.imports import ledger
+from activities.imports.engine import ledger_import
+from activities.imports.ledger import LedgerError, read_ledger
+from activities.imports.rules import IMPORTERS
 from activities.models import Activity, ImportBatch, RectificationItem, StudyPoints
 
 from .test_import_activities import GOOD

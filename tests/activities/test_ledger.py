@@ -13,8 +13,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from activities.importers import ActivitiesImporter
-from activities.ledger import (
+from activities.imports.activities import ActivitiesImporter
+from activities.imports.ledger import (
     CellError,
     LedgerError,
     parse_bool,
@@ -273,7 +273,7 @@ def test_an_oversized_file_is_refused_before_parsing():
 
 
 def test_a_zip_bomb_whose_directory_lies_about_its_size_is_caught_while_unpacking(monkeypatch):
-    import activities.ledger as ledger
+    import activities.imports.ledger as ledger
 
     monkeypatch.setattr(ledger, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
     monkeypatch.setattr(ledger, "MAX_RATIO", 10**9)

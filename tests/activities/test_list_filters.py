@@ -178,7 +178,7 @@ def test_a_secretary_of_two_branches_has_both_in_the_menu_and_not_the_agency(cli
 
 def test_the_ledger_lists_the_records_that_need_more_or_those_complete(client_for, secretary, attended):
     from activities.completeness import missing_items
-    from activities.selectors import get_activity_for_user
+    from activities.selectors.activity import get_activity_for_user
 
     client = client_for(secretary)
     everything = listed(client)
@@ -191,7 +191,7 @@ def test_the_ledger_lists_the_records_that_need_more_or_those_complete(client_fo
 
 
 def test_the_dashboard_links_to_all_its_records_to_complete(client_for, secretary, agency, branch, staff):
-    from reports import dashboard
+    from reports.selectors import dashboard
 
     year = timezone.localdate().year
     for day in range(1, 14):

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from activities.models import KINDS, Attachment, Kind
-from activities.selectors import activity_list, get_activity_for_user
+from activities.selectors.activity import activity_list, get_activity_for_user
 from tests.factories import ActivityFactory, AttendanceFactory
 
 
@@ -57,7 +57,7 @@ def test_completeness_names_what_a_record_lacks(staff, agency, kind, fields, ext
 def test_completeness_on_the_list_needs_no_extra_query(staff, agency, django_assert_num_queries):
     for _ in range(5):
         ActivityFactory(organization=agency, recorded_by=staff)
-    from activities.selectors import with_missing
+    from activities.selectors.activity import with_missing
 
     # role assignments of the user, then the rows with their completeness flags
     with django_assert_num_queries(2):

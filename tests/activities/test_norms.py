@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from activities import services
 from activities.models import Activity, Kind, Norm
-from activities.norms import GAP, MET, NOT_DUE, norm_gaps, norm_results, norm_tally
+from activities.selectors.norms import GAP, MET, NOT_DUE, norm_gaps, norm_results, norm_tally
+from activities.services import activity as services
 from studyportal.accounts.models import Organization, Role
 from tests.factories import ActivityFactory, OrganizationFactory, RoleAssignmentFactory, UserFactory
 
@@ -216,11 +216,11 @@ def test_the_norms_page_shows_the_grid_and_the_gaps_in_words(
     for _ in range(activities_per_month):
         held(branch, Kind.BRANCH_COMMITTEE, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12)
     client = client_for(secretary)
-    client.get(reverse("tracking:norms"), {"year": YEAR})
+    client.get(reverse("records:norms"), {"year": YEAR})
     # session, user, roles, the user's agency, the latest year with records, the norms, the branches,
     # the aggregate, the organizations to choose from, the user's agency for the navigation.
     with django_assert_num_queries(10):
-        response = client.get(reverse("tracking:norms"), {"year": YEAR})
+        response = client.get(reverse("records:norms"), {"year": YEAR})
     html = response.content.decode()
     assert 'id="norms-grid"' in html
     assert "3月未召开支部委员会会议" in html

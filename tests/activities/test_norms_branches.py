@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from activities import services
 from activities.models import Activity, Attendance, Kind, Norm
-from activities.norms import GAP, gap_summaries, gaps_of, norm_results
+from activities.selectors.norms import GAP, gap_summaries, gaps_of, norm_results
+from activities.services import activity as services
 from activities.stats import stats_add, stats_rebuild, stats_verify
 from studyportal.accounts.models import Organization, Role
 from tests.factories import ActivityFactory, OrganizationFactory, RoleAssignmentFactory, UserFactory
@@ -209,7 +209,7 @@ def test_the_agencys_own_rules_are_written_without_its_name(agency, two_branches
 
 
 def test_the_norms_page_states_the_attribution_rule(client_for, secretary, agency):
-    html = client_for(secretary).get(reverse("tracking:norms"), {"year": YEAR}).content.decode()
+    html = client_for(secretary).get(reverse("records:norms"), {"year": YEAR}).content.decode()
     assert "党员参加" in html and "党小组" in html
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from activities.models import Kind, Norm
-from activities.norms import AMBER, GREEN, RED, norm_results, norms_due
+from activities.selectors.norms import AMBER, GREEN, RED, norm_results, norms_due
 from tests.factories import ActivityFactory, UserFactory
 
 

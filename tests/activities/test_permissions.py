@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from activities import services
 from activities.models import Activity, Attachment, Kind
+from activities.services import activity as services
 
 from .uploads import PNG_BYTES, upload
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Activity, Group, Kind, PlanItem, StudyPlan
-from activities.records_selectors import plan_vs_done
+from activities.selectors.plans import plan_vs_done
 from tests.factories import ActivityFactory
 
 
@@ -54,11 +54,11 @@ def test_the_plan_page_shows_the_comparison_and_suggests_an_activity(client_for,
     planned = item(plan, 4, Kind.FIELD_VISIT, topic="革命纪念馆现场教学")
     done = activity(agency, recorder, 4, Kind.FIELD_VISIT)
     client = client_for(recorder)
-    html = client.get(reverse("tracking:plan_detail", args=[2022])).content.decode()
+    html = client.get(reverse("records:plan_detail", args=[2022])).content.decode()
     assert 'id="plan-vs-done"' in html and "革命纪念馆现场教学" in html
     assert "建议对应" in html and done.title[:10] in html
 
-    client.post(reverse("tracking:plan_item_fulfil", args=[2022, planned.pk]), {"activity": done.pk})
+    client.post(reverse("records:plan_item_fulfil", args=[2022, planned.pk]), {"activity": done.pk})
     planned.refresh_from_db()
     assert planned.fulfilled_by == done
 
@@ -67,7 +67,7 @@ def test_an_activity_of_another_month_cannot_fulfil_an_item(client_for, agency, 
     planned = item(plan, 4, Kind.FIELD_VISIT)
     other_month = activity(agency, recorder, 9, Kind.FIELD_VISIT)
     response = client_for(recorder).post(
-        reverse("tracking:plan_item_edit", args=[2022, planned.pk]),
+        reverse("records:plan_item_edit", args=[2022, planned.pk]),
         {"month": 4, "kind": Kind.FIELD_VISIT, "topic": "现场教学", "fulfilled_by": other_month.pk},
     )
     assert response.status_code == 200
@@ -78,7 +78,7 @@ def test_an_activity_of_another_month_cannot_fulfil_an_item(client_for, agency, 
 
 def test_recorder_adds_an_item_creating_the_years_plan(client_for, agency, recorder, staff):
     response = client_for(recorder).post(
-        reverse("tracking:plan_item_new", args=[2023]),
+        reverse("records:plan_item_new", args=[2023]),
         {"month": 2, "kind": Kind.PARTY_LECTURE, "topic": "学习二十大精神专题党课", "measures": "书记讲党课",
          "lead": staff.pk},
     )  # fmt: skip
@@ -89,7 +89,7 @@ def test_recorder_adds_an_item_creating_the_years_plan(client_for, agency, recor
 
 def test_an_item_without_a_topic_re_renders_in_chinese(client_for, recorder):
     response = client_for(recorder).post(
-        reverse("tracking:plan_item_new", args=[2023]), {"month": 2, "topic": ""}
+        reverse("records:plan_item_new", args=[2023]), {"month": 2, "topic": ""}
     )
     assert "这个字段是必填项" in response.content.decode()
     assert not PlanItem.objects.exists()
@@ -97,7 +97,7 @@ def test_an_item_without_a_topic_re_renders_in_chinese(client_for, recorder):
 
 def test_recorder_deletes_an_item(client_for, recorder, plan):
     planned = item(plan, 4, Kind.FIELD_VISIT)
-    client_for(recorder).post(reverse("tracking:plan_item_delete", args=[2022, planned.pk]))
+    client_for(recorder).post(reverse("records:plan_item_delete", args=[2022, planned.pk]))
     assert not PlanItem.objects.exists()
 
 
@@ -108,11 +108,11 @@ def test_the_plan_page_takes_the_same_queries_however_many_items(
         item(plan, month, Kind.BRANCH_COMMITTEE)
         activity(agency, recorder, month, Kind.BRANCH_COMMITTEE)
     client = client_for(recorder)
-    client.get(reverse("tracking:plan_detail", args=[2022]))
+    client.get(reverse("records:plan_detail", args=[2022]))
     # session, user, roles, the user's agency, the items (lead and activity joined), the suggestions,
     # planned and done grouped by month and kind, the plan's title, the user's agency for the navigation.
     with django_assert_num_queries(10):
-        client.get(reverse("tracking:plan_detail", args=[2022]))
+        client.get(reverse("records:plan_detail", args=[2022]))
 
 
 def test_choosing_a_month_offers_that_months_approved_activities(client_for, agency, recorder):
@@ -120,8 +120,8 @@ def test_choosing_a_month_offers_that_months_approved_activities(client_for, age
     september = activity(agency, recorder, 9, Kind.FIELD_VISIT)
     unapproved = activity(agency, recorder, 4, Kind.WEEKLY_STUDY, status=Activity.Status.DRAFT)
     client = client_for(recorder)
-    form = client.get(reverse("tracking:plan_item_new", args=[2022])).content.decode()
+    form = client.get(reverse("records:plan_item_new", args=[2022])).content.decode()
     assert 'hx-get="/plans/2022/activity-options/?org=agency"' in form
-    html = client.get(reverse("tracking:plan_activity_options", args=[2022]), {"month": 4}).content.decode()
+    html = client.get(reverse("records:plan_activity_options", args=[2022]), {"month": 4}).content.decode()
     assert f'value="{april.pk}"' in html
     assert f'value="{september.pk}"' not in html and f'value="{unapproved.pk}"' not in html

@@ -5,7 +5,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from activities.models import StudyPoints
-from activities.records_selectors import count_points_below_threshold, points_by_member, points_for_person
+from activities.selectors.points import count_points_below_threshold, points_by_member, points_for_person
 from tests.factories import UserFactory
 
 
@@ -63,7 +63,7 @@ def test_a_persons_points_for_a_year(members):
 def test_the_secretary_sees_everyones_points_sorted_by_name_in_pinyin_with_the_low_ones_marked(
     client_for, secretary, members
 ):
-    html = client_for(secretary).get(reverse("tracking:points"), {"year": 2022}).content.decode()
+    html = client_for(secretary).get(reverse("records:points"), {"year": 2022}).content.decode()
     table = html[html.index('id="points-table"') :]
     # bing3, ding1, jia3, wu4, yi3: as a Chinese reader looks a name up (code points would give
     # 丁 丙 乙 戊 甲), and never by points.
@@ -74,17 +74,17 @@ def test_the_secretary_sees_everyones_points_sorted_by_name_in_pinyin_with_the_l
 
 
 def test_staff_cannot_see_other_peoples_points(client_for, staff, members):
-    response = client_for(staff).get(reverse("tracking:points"), {"year": 2022})
+    response = client_for(staff).get(reverse("records:points"), {"year": 2022})
     assert response.status_code == 403
     assert "7900" not in response.content.decode()
 
 
 def test_only_the_admin_sets_the_threshold(client_for, agency, secretary, admin_user):
-    url = reverse("tracking:points_threshold") + f"?org={agency.code}"
+    url = reverse("records:points_threshold") + f"?org={agency.code}"
     assert client_for(secretary).post(url, {"low_points_threshold": 100}).status_code == 403
     agency.refresh_from_db()
     assert agency.low_points_threshold is None
-    html = client_for(secretary).get(reverse("tracking:points")).content.decode()
+    html = client_for(secretary).get(reverse("records:points")).content.decode()
     assert 'id="threshold-form"' not in html
 
     response = client_for(admin_user).post(url, {"low_points_threshold": 9000, "year": 2022}, follow=True)
@@ -94,7 +94,7 @@ def test_only_the_admin_sets_the_threshold(client_for, agency, secretary, admin_
 
 
 def test_a_bad_threshold_is_refused_in_chinese(client_for, agency, admin_user):
-    url = reverse("tracking:points_threshold") + f"?org={agency.code}"
+    url = reverse("records:points_threshold") + f"?org={agency.code}"
     response = client_for(admin_user).post(url, {"low_points_threshold": "-5"}, follow=True)
     agency.refresh_from_db()
     assert agency.low_points_threshold is None
@@ -102,7 +102,7 @@ def test_a_bad_threshold_is_refused_in_chinese(client_for, agency, admin_user):
 
 
 def test_my_record_shows_only_my_own_points(members, agency):
-    html = Template("{% load tracking_tags %}{% my_points person 2022 %}").render(
+    html = Template("{% load records_tags %}{% my_points person 2022 %}").render(
         Context({"person": members["丁"]})
     )
     assert "7900" in html and "低于本单位积分标准" in html
@@ -113,12 +113,12 @@ def test_the_points_page_takes_the_same_queries_however_many_members(
     client_for, secretary, members, django_assert_num_queries
 ):
     client = client_for(secretary)
-    client.get(reverse("tracking:points"))
+    client.get(reverse("records:points"))
     # session, user, roles, the user's agency among those visible, years with points,
     # points grouped by person and platform, the members with their branch, the agency list, and
     # the user's agency for the navigation.
     with django_assert_num_queries(9):
-        client.get(reverse("tracking:points"), {"year": 2022})
+        client.get(reverse("records:points"), {"year": 2022})
 
 
 def test_my_record_page_shows_my_points(client_for, members, agency):

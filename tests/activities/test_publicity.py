@@ -5,7 +5,7 @@ import datetime
 from django.urls import reverse
 
 from activities.models import Publicity
-from activities.records_selectors import publicity_counts_by_level
+from activities.selectors.publicity import publicity_counts_by_level
 from tests.factories import ActivityFactory
 
 
@@ -30,7 +30,7 @@ def test_counts_by_level_for_a_year(agency, other_agency):
 
 def test_the_list_shows_the_counts_above_the_placements(client_for, agency, staff):
     placement(agency, Publicity.Level.PROVINCIAL, title="福建日报刊发我局经验")
-    html = client_for(staff).get(reverse("tracking:publicity_list"), {"year": 2022}).content.decode()
+    html = client_for(staff).get(reverse("records:publicity_list"), {"year": 2022}).content.decode()
     counts = html.index('id="publicity-counts"')
     assert counts < html.index("福建日报刊发我局经验")
     assert "省级" in html[counts : html.index('id="publicity-table"')]
@@ -39,7 +39,7 @@ def test_the_list_shows_the_counts_above_the_placements(client_for, agency, staf
 def test_recorder_records_a_placement_reporting_an_activity(client_for, agency, branch, recorder):
     activity = ActivityFactory(organization=branch, recorded_by=recorder, date=datetime.date(2022, 7, 1))
     response = client_for(recorder).post(
-        reverse("tracking:publicity_new"),
+        reverse("records:publicity_new"),
         {"agency": agency.pk, "date": "2022-07-03", "title": "七一主题党日", "outlet": "县融媒体中心",
          "level": "county", "form": "article", "link": "", "activity": activity.pk},
     )  # fmt: skip
@@ -51,7 +51,7 @@ def test_recorder_records_a_placement_reporting_an_activity(client_for, agency, 
 def test_an_activity_of_another_agency_cannot_be_linked(client_for, agency, recorder, other_branch):
     foreign = ActivityFactory(organization=other_branch, date=datetime.date(2022, 7, 1))
     response = client_for(recorder).post(
-        reverse("tracking:publicity_new"),
+        reverse("records:publicity_new"),
         {"agency": agency.pk, "date": "2022-07-03", "title": "标题", "outlet": "媒体", "level": "county",
          "form": "article", "activity": foreign.pk},
     )  # fmt: skip
@@ -62,7 +62,7 @@ def test_an_activity_of_another_agency_cannot_be_linked(client_for, agency, reco
 
 def test_a_placement_without_a_title_re_renders_in_chinese(client_for, agency, recorder):
     response = client_for(recorder).post(
-        reverse("tracking:publicity_new"),
+        reverse("records:publicity_new"),
         {
             "agency": agency.pk,
             "date": "2022-07-03",
@@ -79,7 +79,7 @@ def test_a_placement_without_a_title_re_renders_in_chinese(client_for, agency, r
 def test_recorder_edits_a_placement(client_for, agency, recorder):
     saved = placement(agency, Publicity.Level.COUNTY)
     client_for(recorder).post(
-        reverse("tracking:publicity_edit", args=[saved.pk]),
+        reverse("records:publicity_edit", args=[saved.pk]),
         {
             "date": "2022-05-01",
             "title": "改后的标题",

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from activities import records_services as services
 from activities.models import RectificationItem
-from activities.records_selectors import rectification_list
-from activities.records_services import TransitionError
+from activities.selectors.rectification import rectification_list
+from activities.services import rectification as services
+from activities.services.rectification import TransitionError
 from tests.factories import ActivityFactory, RectificationItemFactory
 
 Status = RectificationItem.Status
@@ -152,7 +152,7 @@ def test_overdue_means_open_and_past_the_deadline(agency, secretary):
 def test_staff_and_recorder_cannot_close_an_item(request, client_for, item, who):
     at(item, Status.DONE)
     client = client_for(request.getfixturevalue(who))
-    response = client.post(reverse("tracking:rectification_close", args=[item.pk]), {"evidence": "材料"})
+    response = client.post(reverse("records:rectification_close", args=[item.pk]), {"evidence": "材料"})
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.status == Status.DONE
@@ -161,7 +161,7 @@ def test_staff_and_recorder_cannot_close_an_item(request, client_for, item, who)
 def test_secretary_closes_an_item_with_evidence(client_for, item, secretary):
     at(item, Status.DONE)
     client = client_for(secretary)
-    url = reverse("tracking:rectification_close", args=[item.pk])
+    url = reverse("records:rectification_close", args=[item.pk])
     response = client.post(url, {"evidence": "专题学习记录3份"}, follow=True)
     assert response.status_code == 200
     item.refresh_from_db()
@@ -173,7 +173,7 @@ def test_secretary_closes_an_item_with_evidence(client_for, item, secretary):
 def test_closing_without_evidence_re_renders_with_a_chinese_message(client_for, item, secretary):
     at(item, Status.DONE)
     response = client_for(secretary).post(
-        reverse("tracking:rectification_close", args=[item.pk]), {"evidence": ""}
+        reverse("records:rectification_close", args=[item.pk]), {"evidence": ""}
     )
     assert response.status_code == 400
     assert "这个字段是必填项" in response.content.decode()
@@ -183,7 +183,7 @@ def test_closing_without_evidence_re_renders_with_a_chinese_message(client_for, 
 
 def test_an_illegal_move_through_the_page_shows_a_message(client_for, item, secretary):
     response = client_for(secretary).post(
-        reverse("tracking:rectification_close", args=[item.pk]), {"evidence": "材料"}, follow=True
+        reverse("records:rectification_close", args=[item.pk]), {"evidence": "材料"}, follow=True
     )
     assert "不能变更为" in response.content.decode()
     item.refresh_from_db()
@@ -192,7 +192,7 @@ def test_an_illegal_move_through_the_page_shows_a_message(client_for, item, secr
 
 def test_secretary_can_reopen_a_done_item_but_a_recorder_cannot(client_for, item, recorder, secretary):
     at(item, Status.DONE)
-    url = reverse("tracking:rectification_reopen", args=[item.pk])
+    url = reverse("records:rectification_reopen", args=[item.pk])
     assert client_for(recorder).post(url).status_code == 403
     client_for(secretary).post(url, {"reason": "效果不明显"})
     item.refresh_from_db()
@@ -201,19 +201,19 @@ def test_secretary_can_reopen_a_done_item_but_a_recorder_cannot(client_for, item
 
 def test_the_owner_reports_progress_and_it_shows_in_date_order(client_for, item, staff):
     client = client_for(staff)
-    url = reverse("tracking:rectification_progress", args=[item.pk])
+    url = reverse("records:rectification_progress", args=[item.pk])
     client.post(url, {"date": "2022-05-20", "note": "制定学习计划"})
     client.post(url, {"date": "2022-03-01", "note": "召开专题会议"})
     item.refresh_from_db()
     assert item.status == Status.IN_PROGRESS
-    html = client.get(reverse("tracking:rectification_detail", args=[item.pk])).content.decode()
+    html = client.get(reverse("records:rectification_detail", args=[item.pk])).content.decode()
     assert html.index("召开专题会议") < html.index("制定学习计划")
     assert "2022-03-01" in html
 
 
 def test_someone_else_on_the_staff_cannot_report_progress(client_for, item, leader):
     response = client_for(leader).post(
-        reverse("tracking:rectification_progress", args=[item.pk]), {"date": "2022-05-20", "note": "x"}
+        reverse("records:rectification_progress", args=[item.pk]), {"date": "2022-05-20", "note": "x"}
     )
     assert response.status_code == 403
     assert not item.progress.exists()
@@ -221,7 +221,7 @@ def test_someone_else_on_the_staff_cannot_report_progress(client_for, item, lead
 
 def test_progress_without_a_note_is_refused(client_for, item, recorder):
     response = client_for(recorder).post(
-        reverse("tracking:rectification_progress", args=[item.pk]), {"date": "2022-05-20", "note": ""}
+        reverse("records:rectification_progress", args=[item.pk]), {"date": "2022-05-20", "note": ""}
     )
     assert response.status_code == 400
     assert "这个字段是必填项" in response.content.decode()
@@ -230,8 +230,8 @@ def test_progress_without_a_note_is_refused(client_for, item, recorder):
 
 def test_the_owner_starts_and_completes_the_item(client_for, item, staff):
     client = client_for(staff)
-    client.post(reverse("tracking:rectification_start", args=[item.pk]))
-    client.post(reverse("tracking:rectification_complete", args=[item.pk]), {"note": "已完成专题学习"})
+    client.post(reverse("records:rectification_start", args=[item.pk]))
+    client.post(reverse("records:rectification_complete", args=[item.pk]), {"note": "已完成专题学习"})
     item.refresh_from_db()
     assert item.status == Status.DONE
     assert item.progress.get().note == "已完成专题学习"
@@ -239,7 +239,7 @@ def test_the_owner_starts_and_completes_the_item(client_for, item, staff):
 
 def test_the_progress_note_and_the_completion_note_each_have_their_own_label(client_for, item, staff):
     at(item, Status.IN_PROGRESS)
-    page = client_for(staff).get(reverse("tracking:rectification_detail", args=[item.pk])).content.decode()
+    page = client_for(staff).get(reverse("records:rectification_detail", args=[item.pk])).content.decode()
     # A second id="id_note" would send a screen reader, and a click on its label, to the first field.
     assert page.count('id="id_note"') == 1
     assert page.count('id="complete_note"') == 1
@@ -252,7 +252,7 @@ def test_the_progress_note_and_the_completion_note_each_have_their_own_label(cli
 def test_recorder_records_an_item_found_in_an_activity(client_for, agency, branch, recorder, staff):
     activity = ActivityFactory(organization=branch, recorded_by=recorder, title="专题组织生活会")
     response = client_for(recorder).post(
-        reverse("tracking:rectification_new"),
+        reverse("records:rectification_new"),
         {
             "agency": agency.pk,
             "year": 2022,
@@ -273,7 +273,7 @@ def test_recorder_records_an_item_found_in_an_activity(client_for, agency, branc
 
 def test_a_bad_item_re_renders_in_chinese_and_saves_nothing(client_for, agency, recorder, outsider):
     response = client_for(recorder).post(
-        reverse("tracking:rectification_new"),
+        reverse("records:rectification_new"),
         {"agency": agency.pk, "year": 2022, "problem": "", "category": "theory", "source": "self_review",
          "owner": outsider.pk},
     )  # fmt: skip
@@ -286,7 +286,7 @@ def test_a_bad_item_re_renders_in_chinese_and_saves_nothing(client_for, agency, 
 
 def test_recorder_edits_an_item(client_for, item, recorder):
     response = client_for(recorder).post(
-        reverse("tracking:rectification_edit", args=[item.pk]),
+        reverse("records:rectification_edit", args=[item.pk]),
         {"year": 2022, "problem": "理论学习缺乏系统性", "category": "theory", "source": "inspection",
          "measures": "", "owner": item.owner_id, "deadline": "2022-11-30"},
     )  # fmt: skip
@@ -305,9 +305,9 @@ def test_the_list_filters_by_overdue_and_status(client_for, agency, staff):
     )
     RectificationItemFactory(agency=agency, problem="已销号的问题", status=Status.CLOSED)
     client = client_for(staff)
-    html = client.get(reverse("tracking:rectification_list"), {"overdue": "1"}).content.decode()
+    html = client.get(reverse("records:rectification_list"), {"overdue": "1"}).content.decode()
     assert "逾期的问题" in html and "未到期的问题" not in html
-    html = client.get(reverse("tracking:rectification_list"), {"status": "closed"}).content.decode()
+    html = client.get(reverse("records:rectification_list"), {"status": "closed"}).content.decode()
     assert "已销号的问题" in html and "逾期的问题" not in html
 
 
@@ -317,18 +317,18 @@ def test_the_list_takes_the_same_queries_however_many_items(
     for n in range(8):
         RectificationItemFactory(agency=agency, owner=staff, problem=f"问题{n}")
     client = client_for(staff)
-    client.get(reverse("tracking:rectification_list"))  # warm the session
+    client.get(reverse("records:rectification_list"))  # warm the session
     # session, user, the user's roles, the owner filter's people, the page count, the page of items
     # (agency, owner and activity joined), the agency check for the "new" button.
     with django_assert_num_queries(7):
-        client.get(reverse("tracking:rectification_list"))
+        client.get(reverse("records:rectification_list"))
 
 
 def test_the_export_is_a_workbook_with_dates_and_defused_text(client_for, agency, staff):
     RectificationItemFactory(
         agency=agency, owner=staff, problem='=HYPERLINK("http://x")', deadline=datetime.date(2022, 12, 31)
     )
-    response = client_for(staff).get(reverse("tracking:rectification_export"))
+    response = client_for(staff).get(reverse("records:rectification_export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -348,7 +348,7 @@ def test_the_list_filters_by_owner_offering_only_owners(client_for, agency, staf
     RectificationItemFactory(agency=agency, owner=staff, problem="张三负责的问题")
     RectificationItemFactory(agency=agency, owner=leader, problem="局长负责的问题")
     client = client_for(secretary)
-    html = client.get(reverse("tracking:rectification_list"), {"owner": staff.pk}).content.decode()
+    html = client.get(reverse("records:rectification_list"), {"owner": staff.pk}).content.decode()
     assert "张三负责的问题" in html and "局长负责的问题" not in html
     owner_select = html[html.index('name="owner"') : html.index("</select>", html.index('name="owner"'))]
     assert staff.real_name in owner_select and secretary.real_name not in owner_select
@@ -358,7 +358,7 @@ def test_the_new_item_page_can_start_from_the_activity_where_the_problem_was_fou
     client_for, branch, recorder
 ):
     activity = ActivityFactory(organization=branch, recorded_by=recorder, date=datetime.date(2021, 12, 20))
-    html = client_for(recorder).get(reverse("tracking:rectification_new"), {"found_in": activity.pk}).content
+    html = client_for(recorder).get(reverse("records:rectification_new"), {"found_in": activity.pk}).content
     assert f'<option value="{activity.pk}" selected>'.encode() in html
     assert b'value="2021"' in html
 
@@ -366,7 +366,7 @@ def test_the_new_item_page_can_start_from_the_activity_where_the_problem_was_fou
 def test_the_item_page_shows_its_audited_changes_with_before_and_after(client_for, item, secretary):
     client = client_for(secretary)
     client.post(
-        reverse("tracking:rectification_edit", args=[item.pk]),
+        reverse("records:rectification_edit", args=[item.pk]),
         {
             "year": item.year,
             "problem": item.problem,
@@ -377,7 +377,7 @@ def test_the_item_page_shows_its_audited_changes_with_before_and_after(client_fo
             "deadline": "2023-06-30",
         },
     )
-    html = client.get(reverse("tracking:rectification_detail", args=[item.pk])).content.decode()
+    html = client.get(reverse("records:rectification_detail", args=[item.pk])).content.decode()
     audit = html[html.index('id="audit"') :]
     assert "修改记录" in audit
     assert "每月开展一次专题研讨" in audit

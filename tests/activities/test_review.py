@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from activities import services
 from activities.models import Activity, Kind
+from activities.services import activity as services
 
 Status = Activity.Status
 
@@ -291,7 +291,7 @@ def test_four_eyes_can_be_switched_off(settings, secretary, agency):
 
 
 def test_a_secretarys_import_waits_for_the_other_secretary_where_there_is_one(secretary, agency):
-    from activities.importers import ledger_import
+    from activities.imports.engine import ledger_import
     from tests.factories import UserFactory
 
     from .test_ledger import csv_bytes

@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from activities import services
 from activities.materials import parse_material_titles
 from activities.models import Activity, ActivityMonthStat, Attendance, Kind, StudyMaterial
+from activities.services import activity as services
 from activities.stats import stats_verify
 from tests.factories import ActivityFactory, UserFactory
 

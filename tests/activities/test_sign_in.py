@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from activities import services
 from activities.models import Attendance, PersonYearStat
+from activities.services import activity as services
 from activities.stats import stats_rebuild
 from activities.views.sign_in import GRACE_SECONDS, ROTATE_SECONDS, TokenExpired, check_token, sign_in_token
 from tests.factories import ActivityFactory, UserFactory

@@ -20,7 +20,7 @@ def _owner_options(page: str) -> list[str]:
 
 def test_the_owner_menu_is_in_pinyin_order(client_for, recorder, staff, secretary, leader):
     # 李四 li, 王五 wang, 张三 zhang, 赵局长 zhao: by code point 张 would come first.
-    page = client_for(recorder).get(reverse("tracking:rectification_new")).content.decode()
+    page = client_for(recorder).get(reverse("records:rectification_new")).content.decode()
     assert _owner_options(page) == ["李四", "王五", "张三", "赵局长"]
 
 

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from activities import services
 from activities.models import Activity, ActivityMonthStat, Attendance, Kind, PersonYearStat
+from activities.services import activity as services
 from activities.stats import stats_add, stats_rebuild, stats_remove, stats_verify
 from tests.factories import ActivityFactory, AttendanceFactory, UserFactory
 

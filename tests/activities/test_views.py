@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from activities import services
 from activities.models import (
     KIND_LABEL_ZH,
     LECTURE_KINDS,
@@ -18,6 +17,7 @@ from activities.models import (
     Attendance,
     Kind,
 )
+from activities.services import activity as services
 from tests.factories import ActivityFactory, AttendanceFactory, UserFactory
 
 from .uploads import PNG_BYTES, upload

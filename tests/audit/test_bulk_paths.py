@@ -5,7 +5,7 @@ import datetime
 from django.core.management import call_command
 
 from activities.models import Attendance
-from activities.services import activity_create
+from activities.services.activity import activity_create
 from studyportal.audit.models import AuditEntry
 
 

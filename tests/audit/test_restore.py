@@ -60,7 +60,7 @@ def test_the_recycle_bin_is_for_superusers_only(client_for, admin_user):
 def test_an_approved_record_restored_in_the_admin_counts_again(
     client, superuser, branch, recorder, secretary
 ):
-    from activities import services
+    from activities.services import activity as services
     from activities.stats import stats_verify
 
     activity = ActivityFactory(organization=branch, recorded_by=recorder, status=Activity.Status.SUBMITTED)

@@ -8,7 +8,7 @@ from importlib import import_module
 from django.apps import apps as django_apps
 
 from activities.models import Activity, Attendance
-from studyportal.accounts.demo import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from studyportal.accounts.models import Organization, Role, RoleAssignment, User
 from tests.reports.corpus import two_branches
 

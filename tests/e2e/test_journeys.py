@@ -2,7 +2,7 @@
 
 The single steps are tested where they live: logging in and the language switch in test_login.py, the
 review queue's approval in place in test_dashboard.py, a new rectification item taken to closed in
-test_tracking.py, editing a section in test_summary_edit.py. Here they are chained the way the secretary
+test_records.py, editing a section in test_summary_edit.py. Here they are chained the way the secretary
 and the administrator use them, and each journey ends by checking what they would take away.
 """
 

@@ -57,7 +57,7 @@ def test_an_amber_rule_reaches_the_branchs_recorder_and_secretaries_once(
     assert run.created == len(Notification.objects.all())
     notification = Notification.objects.get(recipient=secretary)
     assert notification.level == Notification.Level.WARNING
-    assert notification.url == f"{reverse('tracking:norms')}?org=branch&year=2026"
+    assert notification.url == f"{reverse('records:norms')}?org=branch&year=2026"
 
     # The same reminder is never written twice for one period, however often cron runs.
     again = reminders_send(today=MARCH_25)

@@ -1,6 +1,6 @@
 """Figures shown in more than one place agree: the dashboard, the points page and the annual summary
 count the members under the study-points threshold the same way (one rule,
-activities.records_selectors.low_points), and the summary's placements by level are the publicity
+activities.selectors.points.low_points), and the summary's placements by level are the publicity
 page's."""
 
 import datetime
@@ -47,7 +47,7 @@ def test_dashboard_points_page_and_summary_count_the_same_members_under_the_thre
 ):
     client = client_for(secretary)
     dashboard = client.get(reverse("dashboard:index"), {"year": YEAR, "org": agency.code}).content.decode()
-    points_page = client.get(reverse("tracking:points"), {"year": YEAR, "org": agency.code}).content.decode()
+    points_page = client.get(reverse("records:points"), {"year": YEAR, "org": agency.code}).content.decode()
     on_page = re.search(r'id="below-count">(\d+)<', points_page).group(1)
     summary = {section.key: section.text for section in build_summary(agency=agency, year=YEAR)}
     in_summary = re.search(r"积分低于8000分的\w+有(\d+)人", summary["shortcomings"]).group(1)
@@ -60,7 +60,7 @@ def test_the_summarys_placements_by_level_are_the_publicity_pages(client_for, se
         Publicity.objects.create(
             agency=agency, date=datetime.date(YEAR, 5, 1), title="t", outlet="o", level=level
         )
-    page = client_for(secretary).get(reverse("tracking:publicity_list"), {"year": YEAR, "org": agency.code})
+    page = client_for(secretary).get(reverse("records:publicity_list"), {"year": YEAR, "org": agency.code})
     shown = {str(label): n for label, n in page.context["counts"]}
     by_level = {level: shown[str(Publicity.Level(level).label)] for level in Publicity.Level.values}
     text = {section.key: section.text for section in build_summary(agency=agency, year=YEAR)}["shortcomings"]

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from activities.models import Kind
-from reports.selectors import summary_data
+from reports.selectors.summary import summary_data
 from reports.summary import build_summary, shortcomings
 from studyportal.accounts.models import Organization
 

@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from activities import services
 from activities.completeness import completeness_annotations, missing_items
 from activities.models import (
     CENTRAL_GROUP_KINDS,
@@ -25,7 +24,8 @@ from activities.models import (
     StudyPlan,
     StudyPoints,
 )
-from reports.dashboard import (
+from activities.services import activity as services
+from reports.selectors.dashboard import (
     LOW_ATTENDANCE_RATE,
     REVIEW_QUEUE_LIMIT,
     incomplete_records_counted,
@@ -324,7 +324,7 @@ def test_each_figure_links_to_the_list_behind_it(client_for, secretary, agency, 
     waiting = client_for(secretary).get(figure_link(html, "awaiting-review"))
     assert waiting.context["page"].paginator.count == int(figure(html, "awaiting-review")) == 2
     overdue = figure_link(html, "rectification-overdue")
-    assert overdue.startswith(reverse("tracking:rectification_list")) and "overdue=1" in overdue
+    assert overdue.startswith(reverse("records:rectification_list")) and "overdue=1" in overdue
 
 
 def test_the_charts_get_their_data_without_inline_script(client_for, secretary, year_records):

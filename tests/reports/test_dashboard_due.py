@@ -7,7 +7,7 @@ import re
 from django.urls import reverse
 
 from activities.models import Kind, Norm
-from activities.norms import norms_due
+from activities.selectors.norms import norms_due
 from activities.stats import stats_rebuild
 from tests.factories import ActivityFactory
 

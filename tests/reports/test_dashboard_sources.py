@@ -91,7 +91,7 @@ def test_the_summary_can_say_how_the_year_compares(agency, branch, staff, year_r
     from django.utils import translation
 
     from activities.stats import stats_rebuild
-    from reports.selectors import summary_data, year_on_year_sentence
+    from reports.selectors.summary import summary_data, year_on_year_sentence
     from tests.factories import ActivityFactory
 
     with translation.override("zh-hans"):

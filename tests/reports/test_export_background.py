@@ -20,7 +20,7 @@ from django.utils.html import escape
 from reports.exporters.xlsx import ledger_workbook
 from reports.models import ExportJob
 from reports.tasks import export_ledger
-from reports.views_exports import FAILED_MESSAGE
+from reports.views.exports import FAILED_MESSAGE
 from studyportal.accounts.models import Role, RoleAssignment
 from studyportal.spreadsheet import XLSX_CONTENT_TYPE
 from tests.factories import ActivityFactory

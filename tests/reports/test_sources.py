@@ -9,7 +9,7 @@ import docx
 from django.urls import reverse
 
 from activities.models import CENTRAL_GROUP_KINDS, LECTURE_KINDS, Kind
-from reports.selectors import summary_data
+from reports.selectors.summary import summary_data
 from tests.reports import test_dashboard
 from tests.reports.test_dashboard import YEAR
 

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from activities import services
 from activities.models import (
     Activity,
     Kind,
@@ -14,6 +13,7 @@ from activities.models import (
     StudyPlan,
     StudyPoints,
 )
+from activities.services import activity as services
 from reports.summary import build_summary, cn
 from tests.factories import ActivityFactory, AttendanceFactory, RectificationItemFactory, UserFactory
 
@@ -77,7 +77,7 @@ def test_another_agencys_records_never_appear(
 
 
 def test_an_empty_year_leaves_out_what_did_not_happen_and_asks_for_the_records(agency, branch, monkeypatch):
-    monkeypatch.setattr("reports.selectors._norm_gaps", lambda **kwargs: [])
+    monkeypatch.setattr("reports.selectors.summary._norm_gaps", lambda **kwargs: [])
     sections = texts(agency)
     assert "【待补充：本年度经审核通过的学习活动记录】" in sections["opening"]
     # No activity took place: no "0次", no placeholder standing for one.
@@ -185,7 +185,7 @@ def test_placements_are_counted_by_level_and_few_upper_ones_are_named(agency):
 
 def test_shortcomings_and_next_steps_come_from_open_items_only(agency, secretary, monkeypatch):
     # Without this an empty year also misses every norm, which is tested on its own below.
-    monkeypatch.setattr("reports.selectors._norm_gaps", lambda **kwargs: [])
+    monkeypatch.setattr("reports.selectors.summary._norm_gaps", lambda **kwargs: [])
     RectificationItemFactory(
         agency=agency,
         problem="理论学习不够深入。学习缺少系统性。",
@@ -207,7 +207,7 @@ def test_shortcomings_and_next_steps_come_from_open_items_only(agency, secretary
 
 
 def test_next_years_plan_items_with_measures_become_numbered_next_steps(agency, monkeypatch):
-    monkeypatch.setattr("reports.selectors._norm_gaps", lambda **kwargs: [])
+    monkeypatch.setattr("reports.selectors.summary._norm_gaps", lambda **kwargs: [])
     plan = StudyPlan.objects.create(agency=agency, year=2023, title="2023年计划")
     plan.items.create(
         topic="强化理论武装，加强思想建设", measures="把学习贯彻党的二十大精神作为首要政治任务。"
@@ -231,8 +231,8 @@ def test_missed_norms_are_named_among_the_shortcomings(agency, branch, secretary
 def test_the_summary_reads_a_fixed_number_of_queries_whatever_the_size_of_the_year(
     size, agency, branch, secretary, leader, django_assert_num_queries, monkeypatch
 ):
-    # The norms have their own budget (activities.norms); this one is the summary's.
-    monkeypatch.setattr("reports.selectors._norm_gaps", lambda **kwargs: [])
+    # The norms have their own budget (activities.selectors.norms); this one is the summary's.
+    monkeypatch.setattr("reports.selectors.summary._norm_gaps", lambda **kwargs: [])
     kinds = [
         Kind.CENTRAL_GROUP_STUDY,
         Kind.PARTY_LECTURE,

@@ -14,8 +14,8 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from activities import services
 from activities.models import Activity, Attendance, Kind
+from activities.services import activity as services
 from tests.factories import UserFactory
 
 STALE = "该记录已被他人修改，请刷新后重试"

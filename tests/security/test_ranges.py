@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from activities.importers import ledger_import
-from activities.ledger import CellError, parse_date, parse_hours, parse_year
+from activities.imports.engine import ledger_import
+from activities.imports.ledger import CellError, parse_date, parse_hours, parse_year
 from activities.models import Kind, Publicity
 from tests.activities.test_forms import _data, make_form
 from tests.activities.test_ledger import csv_bytes
@@ -52,7 +52,7 @@ def test_the_importer_refuses_the_same_values_as_the_forms(parser, value):
 
 def test_a_rectification_year_outside_the_window_is_refused_by_the_form(client_for, agency, recorder):
     response = client_for(recorder).post(
-        reverse("tracking:rectification_new"),
+        reverse("records:rectification_new"),
         {"agency": agency.pk, "year": "10000", "problem": "学习不深入", "category": "theory"},
     )
     assert response.status_code == 200 and "year" in response.context["form"].errors
@@ -63,7 +63,7 @@ def test_a_rectification_year_outside_the_window_is_refused_by_the_form(client_f
 )
 def test_a_publicity_link_must_be_http_or_https(client_for, agency, recorder, link):
     response = client_for(recorder).post(
-        reverse("tracking:publicity_new"),
+        reverse("records:publicity_new"),
         {"agency": agency.pk, "date": "2022-07-03", "title": "七一主题党日", "outlet": "县融媒体中心",
          "level": "county", "form": "article", "link": link},
     )  # fmt: skip
@@ -86,5 +86,5 @@ def test_an_old_javascript_link_is_shown_as_plain_text(client_for, agency, recor
         agency=agency, date=datetime.date(2022, 3, 5), title="旧稿件", outlet="县融媒体中心",
         level=Publicity.Level.COUNTY, link="javascript:alert(1)",
     )  # fmt: skip
-    html = client_for(recorder).get(reverse("tracking:publicity_list"), {"org": agency.code}).content.decode()
+    html = client_for(recorder).get(reverse("records:publicity_list"), {"org": agency.code}).content.decode()
     assert "旧稿件" in html and "javascript:" not in html

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from activities.importers import import_batch_create
+from activities.imports.batches import import_batch_create
 from activities.models import Activity, Attachment, PlanItem, Publicity, RectificationItem, StudyPlan
 from activities.views.sign_in import sign_in_token
 from reports.models import ExportJob, Summary
@@ -75,29 +75,29 @@ REQUESTS = {
     "imports:approve": ("post", lambda w: {"pk": w.batch.pk}, ""),
     "imports:template": ("get", lambda w: {"ledger_type": "activities"}, ""),
     # rectification, points, publicity, plans, norms
-    "tracking:rectification_list": ("get", None, ""),
-    "tracking:rectification_new": ("get", None, ""),
-    "tracking:rectification_export": ("get", None, ""),
-    "tracking:rectification_detail": ("get", lambda w: {"pk": w.item.pk}, ""),
-    "tracking:rectification_edit": ("get", lambda w: {"pk": w.item.pk}, ""),
-    "tracking:rectification_progress": ("post", lambda w: {"pk": w.item.pk}, ""),
-    "tracking:rectification_start": ("post", lambda w: {"pk": w.item.pk}, ""),
-    "tracking:rectification_complete": ("post", lambda w: {"pk": w.item.pk}, ""),
-    "tracking:rectification_reopen": ("post", lambda w: {"pk": w.item.pk}, ""),
-    "tracking:rectification_close": ("post", lambda w: {"pk": w.item.pk}, ""),
-    "tracking:points": ("get", None, "org=agency"),
-    "tracking:points_threshold": ("post", None, "org=agency"),
-    "tracking:publicity_list": ("get", None, "org=agency"),
-    "tracking:publicity_new": ("get", None, ""),
-    "tracking:publicity_edit": ("get", lambda w: {"pk": w.placement.pk}, ""),
-    "tracking:plans": ("get", None, "org=agency"),
-    "tracking:plan_detail": ("get", lambda w: {"year": YEAR}, "org=agency"),
-    "tracking:plan_item_new": ("get", lambda w: {"year": YEAR}, "org=agency"),
-    "tracking:plan_activity_options": ("get", lambda w: {"year": YEAR}, "org=agency&month=3"),
-    "tracking:plan_item_edit": ("get", lambda w: {"year": YEAR, "pk": w.plan_item.pk}, ""),
-    "tracking:plan_item_delete": ("post", lambda w: {"year": YEAR, "pk": w.plan_item.pk}, ""),
-    "tracking:plan_item_fulfil": ("post", lambda w: {"year": YEAR, "pk": w.plan_item.pk}, ""),
-    "tracking:norms": ("get", None, "org=agency"),
+    "records:rectification_list": ("get", None, ""),
+    "records:rectification_new": ("get", None, ""),
+    "records:rectification_export": ("get", None, ""),
+    "records:rectification_detail": ("get", lambda w: {"pk": w.item.pk}, ""),
+    "records:rectification_edit": ("get", lambda w: {"pk": w.item.pk}, ""),
+    "records:rectification_progress": ("post", lambda w: {"pk": w.item.pk}, ""),
+    "records:rectification_start": ("post", lambda w: {"pk": w.item.pk}, ""),
+    "records:rectification_complete": ("post", lambda w: {"pk": w.item.pk}, ""),
+    "records:rectification_reopen": ("post", lambda w: {"pk": w.item.pk}, ""),
+    "records:rectification_close": ("post", lambda w: {"pk": w.item.pk}, ""),
+    "records:points": ("get", None, "org=agency"),
+    "records:points_threshold": ("post", None, "org=agency"),
+    "records:publicity_list": ("get", None, "org=agency"),
+    "records:publicity_new": ("get", None, ""),
+    "records:publicity_edit": ("get", lambda w: {"pk": w.placement.pk}, ""),
+    "records:plans": ("get", None, "org=agency"),
+    "records:plan_detail": ("get", lambda w: {"year": YEAR}, "org=agency"),
+    "records:plan_item_new": ("get", lambda w: {"year": YEAR}, "org=agency"),
+    "records:plan_activity_options": ("get", lambda w: {"year": YEAR}, "org=agency&month=3"),
+    "records:plan_item_edit": ("get", lambda w: {"year": YEAR, "pk": w.plan_item.pk}, ""),
+    "records:plan_item_delete": ("post", lambda w: {"year": YEAR, "pk": w.plan_item.pk}, ""),
+    "records:plan_item_fulfil": ("post", lambda w: {"year": YEAR, "pk": w.plan_item.pk}, ""),
+    "records:norms": ("get", None, "org=agency"),
     # the annual summary and its exports
     "reports:index": ("get", None, ""),
     "reports:summary": ("get", lambda w: {"year": YEAR}, "org=agency"),
@@ -197,31 +197,31 @@ EXPECTED = {
     # Approving a recorder's imported records together is the secretary's, as approving one is.
     "imports:approve":                     (LOGIN, 403, 403, DONE, DONE, DONE, 404),
     "imports:template":                    (LOGIN, 403, 200, 200, 200, 200, 200),
-    "tracking:rectification_list":         (LOGIN, 200, 200, 200, 200, 200, 200),
-    "tracking:rectification_new":          (LOGIN, 403, 200, 200, 200, 200, 200),
-    "tracking:rectification_export":       (LOGIN, 200, 200, 200, 200, 200, 200),
-    "tracking:rectification_detail":       (LOGIN, 200, 200, 200, 200, 200, 404),
-    "tracking:rectification_edit":         (LOGIN, 403, 200, 200, 200, 200, 404),
+    "records:rectification_list":         (LOGIN, 200, 200, 200, 200, 200, 200),
+    "records:rectification_new":          (LOGIN, 403, 200, 200, 200, 200, 200),
+    "records:rectification_export":       (LOGIN, 200, 200, 200, 200, 200, 200),
+    "records:rectification_detail":       (LOGIN, 200, 200, 200, 200, 200, 404),
+    "records:rectification_edit":         (LOGIN, 403, 200, 200, 200, 200, 404),
     # An empty progress note is bad input: the page comes back with the form's message.
-    "tracking:rectification_progress":     (LOGIN, 403, 400, 400, 400, 400, 404),
-    "tracking:rectification_start":        (LOGIN, 403, DONE, DONE, DONE, DONE, 404),
-    "tracking:rectification_complete":     (LOGIN, 403, DONE, DONE, DONE, DONE, 404),
-    "tracking:rectification_reopen":       (LOGIN, 403, 403, DONE, DONE, DONE, 404),
-    "tracking:rectification_close":        (LOGIN, 403, 403, 400, 400, 400, 404),
+    "records:rectification_progress":     (LOGIN, 403, 400, 400, 400, 400, 404),
+    "records:rectification_start":        (LOGIN, 403, DONE, DONE, DONE, DONE, 404),
+    "records:rectification_complete":     (LOGIN, 403, DONE, DONE, DONE, DONE, 404),
+    "records:rectification_reopen":       (LOGIN, 403, 403, DONE, DONE, DONE, 404),
+    "records:rectification_close":        (LOGIN, 403, 403, 400, 400, 400, 404),
     # Members' study points are the secretary's to see, the low threshold the administrator's to set.
-    "tracking:points":                     (LOGIN, 403, 403, 200, 200, 200, 404),
-    "tracking:points_threshold":           (LOGIN, 403, 403, 403, DONE, DONE, 404),
-    "tracking:publicity_list":             (LOGIN, 200, 200, 200, 200, 200, 404),
-    "tracking:publicity_new":              (LOGIN, 403, 200, 200, 200, 200, 200),
-    "tracking:publicity_edit":             (LOGIN, 403, 200, 200, 200, 200, 404),
-    "tracking:plans":                      (LOGIN, 200, 200, 200, 200, 200, 404),
-    "tracking:plan_detail":                (LOGIN, 200, 200, 200, 200, 200, 404),
-    "tracking:plan_item_new":              (LOGIN, 403, 200, 200, 200, 200, 404),
-    "tracking:plan_activity_options":      (LOGIN, 403, 200, 200, 200, 200, 404),
-    "tracking:plan_item_edit":             (LOGIN, 403, 200, 200, 200, 200, 404),
-    "tracking:plan_item_delete":           (LOGIN, 403, DONE, DONE, DONE, DONE, 404),
-    "tracking:plan_item_fulfil":           (LOGIN, 403, DONE, DONE, DONE, DONE, 404),
-    "tracking:norms":                      (LOGIN, 200, 200, 200, 200, 200, 404),
+    "records:points":                     (LOGIN, 403, 403, 200, 200, 200, 404),
+    "records:points_threshold":           (LOGIN, 403, 403, 403, DONE, DONE, 404),
+    "records:publicity_list":             (LOGIN, 200, 200, 200, 200, 200, 404),
+    "records:publicity_new":              (LOGIN, 403, 200, 200, 200, 200, 200),
+    "records:publicity_edit":             (LOGIN, 403, 200, 200, 200, 200, 404),
+    "records:plans":                      (LOGIN, 200, 200, 200, 200, 200, 404),
+    "records:plan_detail":                (LOGIN, 200, 200, 200, 200, 200, 404),
+    "records:plan_item_new":              (LOGIN, 403, 200, 200, 200, 200, 404),
+    "records:plan_activity_options":      (LOGIN, 403, 200, 200, 200, 200, 404),
+    "records:plan_item_edit":             (LOGIN, 403, 200, 200, 200, 200, 404),
+    "records:plan_item_delete":           (LOGIN, 403, DONE, DONE, DONE, DONE, 404),
+    "records:plan_item_fulfil":           (LOGIN, 403, DONE, DONE, DONE, DONE, 404),
+    "records:norms":                      (LOGIN, 200, 200, 200, 200, 200, 404),
     "reports:index":                       (LOGIN, 200, 200, 200, 200, 200, 200),
     "reports:summary":                     (LOGIN, 200, 200, 200, 200, 200, 404),
     "reports:sources":                     (LOGIN, 200, 200, 200, 200, 200, 404),
@@ -272,7 +272,7 @@ EXPECTED = {
 
 
 def _named_urls(patterns=None, namespace=""):
-    """Every URL name reachable from the root URLconf, with its namespaces ("tracking:points")."""
+    """Every URL name reachable from the root URLconf, with its namespaces ("records:points")."""
     if patterns is None:
         patterns = get_resolver().url_patterns
     names = set()

@@ -5,29 +5,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
-from django.db.models.functions import Length
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from activities.importers import IMPORTERS, OrganizationNotFound, find_organization, ledger_import
-from activities.ledger import MAX_FILE_BYTES
-from studyportal.accounts.models import Role, RoleAssignment, User
-
-
-def _default_user(organization):
-    """The nearest admin above the organization, else a superuser: the import is recorded as theirs."""
-    parts = organization.path.strip("/").split("/")
-    ancestors = ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
-    assignment = (
-        RoleAssignment.objects.filter(role=Role.ADMIN, organization__path__in=ancestors, user__is_active=True)
-        .select_related("user")
-        .order_by(Length("organization__path").desc(), "user_id")
-        .first()
-    )
-    if assignment is not None:
-        return assignment.user
-    return User.objects.filter(Q(is_superuser=True), is_active=True).order_by("id").first()
+from activities.imports.engine import OrganizationNotFound, default_user, find_organization, ledger_import
+from activities.imports.ledger import MAX_FILE_BYTES
+from activities.imports.rules import IMPORTERS
+from studyportal.accounts.models import User
 
 
 class Command(BaseCommand):
@@ -66,7 +50,7 @@ class Command(BaseCommand):
                     % {"username": options["user"]}
                 )
         else:
-            user = _default_user(organization)
+            user = default_user(organization)
             if user is None:
                 raise CommandError(
                     _(

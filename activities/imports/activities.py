@@ -1,0 +1,324 @@
+"""The activities ledger: the sessions, their attendance and materials, written in bulk."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from studyportal.accounts.models import Organization, Role
+from studyportal.accounts.scoping import has_role
+from studyportal.audit.models import AuditEntry
+from studyportal.audit.services import audit_record_bulk, audit_record_rows, model_label
+
+from ..materials import parse_material_titles
+from ..models import (
+    KIND_ALIASES,
+    KIND_LABEL_ZH,
+    LECTURE_KINDS,
+    Activity,
+    Attendance,
+    Kind,
+    StudyMaterial,
+)
+from ..stats import stats_rebuild
+from .core import CREATED, UNCHANGED, Importer, _choice, _key, _names, not_among_people
+from .ledger import Column, parse_date, parse_hours, parse_int
+
+KINDS = {
+    **{kind.value: kind for kind in Kind},
+    **{label: kind for kind, label in KIND_LABEL_ZH.items()},
+    **KIND_ALIASES,
+}
+
+
+class ActivitiesImporter(Importer):
+    ledger_type = "activities"
+    label = gettext_lazy("Activities")
+    columns = [
+        Column("date", ("日期", "时间", "活动日期"), "date", required=True),
+        Column("kind", ("类型", "活动类型"), "kind", required=True),
+        Column("title", ("主题", "活动主题", "学习主题"), "title", required=True),
+        Column("location", ("地点", "活动地点"), "location"),
+        Column("speaker", ("主讲人/领学人", "主讲人", "领学人", "主讲人（领学人）"), "speaker"),
+        Column("attendees", ("参加人员",), "attendees"),
+        Column("headcount", ("参加人数",), "headcount"),
+        Column("hours", ("时长", "学时", "时长(小时)"), "hours"),
+        Column("materials", ("学习内容", "学习材料"), "materials"),
+        Column("notes", ("备注",), "notes"),
+        Column("branch", ("党支部", "所属党支部", "举办党支部"), "branch"),
+        Column("on_leave", ("请假人员",), "on_leave"),
+        Column("absent", ("缺席人员",), "absent"),
+    ]
+    # The attendance columns, each with the status it gives the people it names.
+    attendance_columns = (
+        ("attendees", Attendance.Status.PRESENT),
+        ("on_leave", Attendance.Status.LEAVE),
+        ("absent", Attendance.Status.ABSENT),
+    )
+
+    def prepare(self, ledger):
+        self.people = self.people_by_name()
+        # A branch is named by its name or its code, within the agency.
+        self.branches = {}
+        for branch in Organization.objects.filter(parent=self.agency, kind=Organization.Kind.BRANCH):
+            self.branches[branch.name] = self.branches[branch.code] = branch
+
+    def _branch(self, row):
+        text = row.get("branch", max_length=100)
+        if not text:
+            return self.organization
+        branch = self.branches.get(text)
+        if branch is None:
+            known = "、".join(sorted({b.name for b in self.branches.values()}))
+            row.error(
+                "branch",
+                _(
+                    "%(agency)s has no Party branch named “%(value)s” (its branches: %(known)s). "
+                    "Write a branch's name or code, or add the branch first (import the people "
+                    "ledger with its 党支部 column, or add_org --kind branch)."
+                )
+                % {"agency": self.agency.name, "value": text, "known": known or _("none yet")},
+            )
+            return None
+        if self.organization.kind == Organization.Kind.BRANCH and branch != self.organization:
+            row.error(
+                "branch",
+                _("This ledger is imported for %(branch)s; a row of %(other)s belongs in its own import.")
+                % {"branch": self.organization.name, "other": branch.name},
+            )
+            return None
+        return branch
+
+    def _attendance(self, row) -> dict:
+        """Person → status from 参加人员, 请假人员 and 缺席人员; a name in two of them is an error."""
+        statuses, column_of = {}, {}
+        for key, status in self.attendance_columns:
+            names = _names(row.get(key) or "")
+            unknown = [name for name in names if name not in self.people]
+            if unknown:
+                not_among_people(row, key, unknown)
+            twice = [name for name in names if name in column_of]
+            if twice:
+                row.error(
+                    key,
+                    _("%(names)s also listed under 「%(other)s」; a person has one status at a session.")
+                    % {"names": "、".join(twice), "other": row.header(column_of[twice[0]])},
+                )
+            for name in names:
+                if name in self.people and name not in column_of:
+                    column_of[name] = key
+                    statuses[self.people[name]] = status
+        return statuses
+
+    def clean(self, row):
+        kind_text = row.get("kind", required=True)
+        kind = _choice(KINDS, kind_text) if kind_text else None
+        if kind_text and kind is None:
+            row.error(
+                "kind",
+                _("Unknown kind “%(value)s”; use one such as %(examples)s.")
+                % {
+                    "value": kind_text,
+                    "examples": "、".join(list(KIND_LABEL_ZH.values())[:6]),
+                },
+            )
+        item = {
+            "date": row.get("date", parse_date, required=True),
+            "kind": kind,
+            "title": row.get("title", required=True, max_length=200),
+            "location": row.get("location", max_length=200) or "",
+            "hours": row.get("hours", parse_hours),
+            "notes": row.get("notes") or "",
+        }
+        speaker = row.get("speaker", max_length=100) or ""
+        if kind in LECTURE_KINDS and not speaker:
+            row.error("speaker", _("A lecture needs its speaker."))
+        if kind == Kind.FIELD_VISIT and not item["location"]:
+            row.error("location", _("A field visit needs its site."))
+        item["speaker"] = self.people.get(speaker)
+        item["speaker_name"] = "" if item["speaker"] else speaker
+        item["organization"] = self._branch(row)
+        item["attendance"] = self._attendance(row)
+        names = _names(row.get("attendees") or "")
+        headcount = row.get("headcount", parse_int)
+        # 参加人数 counts everyone; those not named in 参加人员 are the outside participants.
+        item["outside_headcount"] = max((headcount or 0) - len(names), 0)
+        titles, leftover = parse_material_titles(row.get("materials") or "", bare_titles=False)
+        if kind == Kind.FILM_VIEWING and not titles:
+            titles = parse_material_titles(item["title"] or "", bare_titles=False)[0]
+        if leftover:
+            # Study content written without 《》 is kept, not turned into a book title.
+            item["notes"] = "\n".join(
+                filter(None, [_("Study content: %(text)s") % {"text": leftover}, item["notes"]])
+            )
+        item["materials"] = titles
+        item["oath_renewed"] = "重温入党誓词" in f"{item['title']}{item['notes']}"
+        item["key"] = _key(
+            self.ledger_type,
+            self.organization.pk,
+            item["date"],
+            kind,
+            item["title"],
+            item["location"],
+            speaker,
+            sorted(names),
+            headcount,
+            item["hours"],
+            item["materials"],
+            item["notes"],
+            *self._key_extras(item),
+        )
+        return item
+
+    def _key_extras(self, item) -> list:
+        """The branch and who was on leave or absent, in the row's key only when given, so that a
+        ledger imported before these columns existed keeps its keys (and imports nothing twice)."""
+        organization = item["organization"]
+        missing = sorted(
+            f"{person.real_name}:{status}"
+            for person, status in item["attendance"].items()
+            if status != Attendance.Status.PRESENT
+        )
+        if organization == self.organization and not missing:
+            return []
+        return [organization.pk if organization else None, missing]
+
+    # Rows written per round of bulk inserts: bounds the memory a county-sized file needs, while a
+    # file of up to this many rows costs the same few queries whatever its length.
+    batch_rows = 1000
+    # A row is new unless its key is among the agency's activities (before_write) or earlier in the
+    # file: a dry run counts that without inserting anything.
+    dry_run_writes = False
+
+    def before_write(self, items):
+        keys = [item["key"] for item in items]
+        self.seen = set()
+        for start in range(0, len(keys), 500):
+            self.seen |= set(
+                Activity.objects.filter(
+                    organization__path__startswith=self.agency.path, import_key__in=keys[start : start + 500]
+                ).values_list("import_key", flat=True)
+            )
+        self.years = set()
+        self.pending = []
+        self.now = timezone.now()
+        # As with the form: a secretary's records are approved as they are written; a recorder's
+        # wait for review, all of the upload together (import_batch_approve), and so do a
+        # secretary's where another secretary covers the agency (four eyes, FOUR_EYES_REVIEW).
+        from ..services.activity import approves_own_records
+
+        self.approves = has_role(self.user, self.organization, Role.SECRETARY) and approves_own_records(
+            self.user, self.organization
+        )
+
+    def write(self, item):
+        if item["key"] in self.seen:
+            return UNCHANGED
+        self.seen.add(item["key"])
+        if self.dry_run:
+            return CREATED
+        self.pending.append(item)
+        self.years.add(item["date"].year)
+        if len(self.pending) >= self.batch_rows:
+            self._flush()
+        return CREATED
+
+    def finish(self):
+        self._flush()
+        for year in sorted(self.years):
+            stats_rebuild(organization=self.agency, year=year)
+
+    def _activity(self, item) -> Activity:
+        speaker = item["speaker"]
+        return Activity(
+            organization=item["organization"],
+            kind=item["kind"],
+            date=item["date"],
+            title=item["title"],
+            location=item["location"],
+            speaker=speaker,
+            speaker_name=item["speaker_name"],
+            given_by_leader=bool(speaker and speaker.is_leader),
+            oath_renewed=item["oath_renewed"] and item["kind"] == Kind.FIELD_VISIT,
+            outside_headcount=item["outside_headcount"],
+            hours=item["hours"],
+            notes=item["notes"],
+            status=Activity.Status.APPROVED if self.approves else Activity.Status.SUBMITTED,
+            recorded_by=self.user,
+            reviewed_by=self.user if self.approves else None,
+            reviewed_at=self.now if self.approves else None,
+            submitted_at=self.now,
+            imported=True,
+            import_key=item["key"],
+            import_batch=self.batch,
+        )
+
+    def _flush(self) -> None:
+        """Write the pending rows with one bulk insert per table (create() and .add() cost ~9 queries a row).
+
+        bulk_create sends no signals, so the history and the audit entries that save() would have
+        written are written here, in bulk: one history record and one audit entry per activity, and
+        the attendance and material links (~13 rows an activity) as tables of rows in a few entries.
+        """
+        items, self.pending = self.pending, []
+        if not items:
+            return
+        materials = _materials_by_title({title for item in items for title in item["materials"]})
+        # PostgreSQL and SQLite >= 3.35 return the new ids, which everything below links to.
+        activities = Activity.objects.bulk_create([self._activity(item) for item in items])
+        history = Activity.history.bulk_history_create(
+            activities, default_user=self.user, default_date=self.now
+        )
+        through = Activity.materials.through
+        links = through.objects.bulk_create(
+            through(activity_id=activity.pk, studymaterial_id=materials[title].pk)
+            for activity, item in zip(activities, items, strict=True)
+            for title in item["materials"]
+        )
+        if history:
+            # The history record shows the materials, as it would after materials.set().
+            record_of = {record.id: record for record in history}
+            historical_link = _historical_materials()
+            historical_link.objects.bulk_create(
+                historical_link(
+                    history=record_of[link.activity_id],
+                    id=link.pk,
+                    activity_id=link.activity_id,
+                    studymaterial_id=link.studymaterial_id,
+                )
+                for link in links
+            )
+        # Ids, not instances: setting 125,000 foreign keys through their descriptors costs seconds.
+        attendance = Attendance.objects.bulk_create(
+            Attendance(activity_id=activity.pk, person_id=person.pk, status=status)
+            for activity, item in zip(activities, items, strict=True)
+            for person, status in item["attendance"].items()
+        )
+        audit_record_bulk(model=Activity, objects=activities, action=AuditEntry.Action.CREATE, by=self.user)
+        audit_record_rows(model=Attendance, objects=attendance, by=self.user)
+        audit_record_rows(model=through, objects=links, by=self.user)
+        for model, created in ((Activity, activities), (Attendance, attendance), (through, links)):
+            self.created_ids[model_label(model)] += [obj.pk for obj in created]
+
+
+def _materials_by_title(titles: set[str]) -> dict[str, StudyMaterial]:
+    """Title → material, adding the missing ones: three queries however many titles the file names."""
+    if not titles:
+        return {}
+    found = {material.title: material for material in StudyMaterial.objects.filter(title__in=titles)}
+    missing = titles - found.keys()
+    if missing:
+        # ignore_conflicts: another import may add the same title meanwhile; the re-read picks it up.
+        StudyMaterial.objects.bulk_create(
+            [StudyMaterial(title=title) for title in missing], ignore_conflicts=True
+        )
+        found = {material.title: material for material in StudyMaterial.objects.filter(title__in=titles)}
+    return found
+
+
+def _historical_materials():
+    """simple_history's model for Activity.materials in history (HistoricalActivity_materials)."""
+    return next(
+        relation.related_model
+        for relation in Activity.history.model._meta.related_objects
+        if relation.field.name == "history"
+    )

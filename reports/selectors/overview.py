@@ -1,0 +1,188 @@
+"""Reads for the committee's overview: one row per agency the user administers, from the monthly
+counts, the rectification counts, the summaries and the norms engine (a fixed number of queries
+whatever the number of agencies or records; see `overview`)."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from activities.models import CENTRAL_GROUP_KINDS, ActivityMonthStat, RectificationItem
+from activities.selectors.norms import AMBER, RED, norm_tally
+from reports.models import Summary
+from studyportal.accounts.models import Organization, Role
+from studyportal.accounts.scoping import orgs_visible_to, scope_paths, scope_q
+from studyportal.names import pinyin_key
+
+from .dashboard import (
+    AttendanceFigures,
+    RectificationFigures,
+    _rectification_aggregates,
+    _rectification_from,
+    organizations_norms_due,
+    rate,
+)
+
+
+@dataclass
+class OverviewStats(AttendanceFigures):
+    """The year's approved records of an agency's subtree, as far as the overview shows them."""
+
+    activities: int = 0
+    central_group_sessions: int = 0
+
+
+# One row per organization (not per kind: a county has ten times more of those to add up in Python).
+OVERVIEW_SUMS = {
+    "n": Sum("activities"),
+    "central": Sum("activities", filter=Q(kind__in=CENTRAL_GROUP_KINDS)),
+    "present_n": Sum("present"),
+    "leave_n": Sum("on_leave"),
+    "absent_n": Sum("absent"),
+}
+
+
+@dataclass
+class OverviewRow:
+    agency: Organization
+    stats: OverviewStats = field(default_factory=OverviewStats)
+    norms_met: int = 0
+    norms_due: int = 0
+    norms_amber: int = 0  # rules of the current period near their end and not met, now
+    norms_red: int = 0  # rules whose period has just ended unmet, now
+    rectification: RectificationFigures = field(default_factory=RectificationFigures)
+    summary_status: str = ""  # "", Summary.Status.DRAFT or FINAL
+
+    @property
+    def norm_rate(self) -> Decimal | None:
+        return rate(self.norms_met, self.norms_due)
+
+    def sort_value(self, column: str):
+        values = {
+            "name": pinyin_key(self.agency.name),
+            "activities": self.stats.activities,
+            "central_group": self.stats.central_group_sessions,
+            "norms": self.norm_rate,
+            "amber": self.norms_amber,
+            "red": self.norms_red,
+            "attendance": self.stats.attendance_rate,
+            "open": self.rectification.open,
+            "overdue": self.rectification.overdue,
+            "summary": {"": 0, Summary.Status.DRAFT: 1, Summary.Status.FINAL: 2}[self.summary_status],
+        }
+        return values[column]
+
+
+OVERVIEW_COLUMNS = (
+    "name",
+    "activities",
+    "central_group",
+    "norms",
+    "amber",
+    "red",
+    "attendance",
+    "open",
+    "overdue",
+    "summary",
+)
+
+
+def overview_roots(user) -> list[Organization]:
+    """The topmost organizations the user administers (a committee, usually one), one query."""
+    paths = scope_paths(user, Role.ADMIN)
+    if "/" in paths:
+        return list(Organization.objects.filter(parent__isnull=True, is_active=True).order_by("path"))
+    return list(Organization.objects.filter(path__in=paths, is_active=True).order_by("path"))
+
+
+def can_see_overview(user) -> bool:
+    return bool(scope_paths(user, Role.ADMIN))
+
+
+def overview(
+    user, *, year: int, sort: str = "name", descending: bool = False, today=None
+) -> list[OverviewRow]:
+    """One row per agency the user administers. Queries: the agencies, the monthly counts, the
+    rectification counts, the summaries, the roots, and the norms engine's four per root (one root
+    for a committee admin), then for the rules due now the active rules and the engine's three per
+    root (six in the first days of January): none grows with the number of agencies or records."""
+    today = today or timezone.localdate()
+    agencies = list(
+        orgs_visible_to(user, Role.ADMIN)
+        .filter(kind=Organization.Kind.AGENCY, is_active=True)
+        .order_by("path")
+    )
+    rows = {agency.pk: OverviewRow(agency=agency) for agency in agencies}
+    by_path = {agency.path: rows[agency.pk] for agency in agencies}
+
+    row_of_path = {}
+
+    def row_for_path(path):
+        # An organization's agency is one of the prefixes of its path ("/1/4/9/" → "/1/4/"): a few
+        # dictionary lookups per organization instead of a scan over every agency.
+        if path not in row_of_path:
+            parts = path.strip("/").split("/")
+            prefixes = ("/" + "/".join(parts[:depth]) + "/" for depth in range(len(parts), 0, -1))
+            row_of_path[path] = next((by_path[p] for p in prefixes if p in by_path), None)
+        return row_of_path[path]
+
+    # Year totals per organization: the months and kinds are not needed here, which keeps the rows few.
+    stats = (
+        ActivityMonthStat.objects.filter(scope_q(user, min_role=Role.ADMIN), year=year)
+        .values_list("organization__path")
+        .annotate(**OVERVIEW_SUMS)
+        .order_by()
+    )
+    for path, n, central, present, on_leave, absent in stats:
+        row = row_for_path(path)
+        if row is not None:
+            totals = row.stats
+            totals.activities += n
+            totals.central_group_sessions += central or 0
+            totals.present += present
+            totals.on_leave += on_leave
+            totals.absent += absent
+
+    rectification = (
+        RectificationItem.objects.filter(
+            scope_q(user, "agency", Role.ADMIN), year__lte=year, deleted_at__isnull=True
+        )
+        .values("agency_id")
+        .annotate(**_rectification_aggregates(year, today))
+        .order_by()
+    )
+    for item in rectification:
+        if item["agency_id"] in rows:
+            rows[item["agency_id"]].rectification = _rectification_from(item)
+
+    for summary in Summary.objects.filter(scope_q(user, "agency", Role.ADMIN), year=year).values(
+        "agency_id", "status"
+    ):
+        if summary["agency_id"] in rows:
+            rows[summary["agency_id"]].summary_status = summary["status"]
+
+    roots = overview_roots(user)
+    for root in roots:
+        for organization, met, due in norm_tally(organization=root, year=year, through=today):
+            row = row_for_path(organization.path)
+            if row is not None:
+                row.norms_met += met
+                row.norms_due += due
+    # Amber and red are about now, whatever year is shown.
+    for due in organizations_norms_due(roots, today=today):
+        row = row_for_path(due.organization.path)
+        if row is not None and due.colour == AMBER:
+            row.norms_amber += 1
+        elif row is not None and due.colour == RED:
+            row.norms_red += 1
+
+    ordered = sorted(rows.values(), key=lambda row: pinyin_key(row.agency.name))
+    if sort != "name" and sort in OVERVIEW_COLUMNS:
+        # Rows without a figure (no attendance recorded, no norm due) go last either way.
+        present = [row for row in ordered if row.sort_value(sort) is not None]
+        missing = [row for row in ordered if row.sort_value(sort) is None]
+        return sorted(present, key=lambda row: row.sort_value(sort), reverse=descending) + missing
+    if descending:
+        ordered.reverse()
+    return ordered
