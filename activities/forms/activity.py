@@ -11,34 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from studyportal.forms import ChoosePromptMixin
 
 from ..materials import parse_material_titles
-from ..models import LECTURE_KINDS, PRACTICE_KINDS, Activity, Attachment, Attendance, Kind
-from ..services.activity import EDITABLE_FIELDS, hours_between
+from ..models import KIND_ONLY_FIELDS, LECTURE_KINDS, RECORD_FIELDS, Activity, Attachment, Attendance, Kind
+from ..services.activity import hours_between
 from ..uploads import attachment_limits_text, validate_files_count, validate_upload
 
-COMMON_FIELDS = [
-    "organization",
-    "date",
-    "start_time",
-    "end_time",
-    "title",
-    "location",
-    "speaker",
-    "speaker_name",
-    "hours",
-    "outside_headcount",
-    "notes",
-]
+# The form's fields: the record's but its kind, which the page is for.
+FORM_FIELDS = [name for name in RECORD_FIELDS if name != "kind"]
 
 
 def fields_of_kind(kind: str) -> list[str]:
-    fields = list(COMMON_FIELDS)
-    if kind in LECTURE_KINDS:
-        fields.insert(fields.index("speaker_name") + 1, "given_by_leader")
-    if kind == Kind.FIELD_VISIT:
-        fields.insert(fields.index("location") + 1, "oath_renewed")
-    if kind in PRACTICE_KINDS:
-        fields[fields.index("hours") : fields.index("hours")] = ["households_reached", "enterprises_reached"]
-    return fields
+    return [name for name in FORM_FIELDS if kind in KIND_ONLY_FIELDS.get(name, (kind,))]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -96,13 +78,7 @@ class ActivityForm(ChoosePromptMixin, forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            *COMMON_FIELDS,
-            "given_by_leader",
-            "oath_renewed",
-            "households_reached",
-            "enterprises_reached",
-        ]
+        fields = FORM_FIELDS
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -238,7 +214,7 @@ class ActivityForm(ChoosePromptMixin, forms.ModelForm):
             return datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 
     def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
+        return {name: self.cleaned_data[name] for name in RECORD_FIELDS if name in self.cleaned_data}
 
     def material_titles(self) -> list[str]:
         return parse_material_titles(self.cleaned_data.get("materials_text", ""))[0]

@@ -90,6 +90,34 @@ MEETING_KINDS = frozenset(spec.kind for spec in KINDS if spec.meeting)
 CENTRAL_GROUP_KINDS = frozenset(spec.kind for spec in KINDS if spec.central_group)
 PRACTICE_KINDS = frozenset(spec.kind for spec in KINDS if spec.group == Group.PRACTICE)
 
+# What the author of a record fills in, in the order its form shows them: the fields activity_create
+# and activity_update set (the rest is the services' own: status, review, recorder). A field named
+# in KIND_ONLY_FIELDS belongs to those kinds alone.
+RECORD_FIELDS = (
+    "organization",
+    "kind",
+    "date",
+    "start_time",
+    "end_time",
+    "title",
+    "location",
+    "oath_renewed",
+    "speaker",
+    "speaker_name",
+    "given_by_leader",
+    "households_reached",
+    "enterprises_reached",
+    "hours",
+    "outside_headcount",
+    "notes",
+)
+KIND_ONLY_FIELDS = {
+    "oath_renewed": frozenset({Kind.FIELD_VISIT}),
+    "given_by_leader": LECTURE_KINDS,
+    "households_reached": PRACTICE_KINDS,
+    "enterprises_reached": PRACTICE_KINDS,
+}
+
 
 def kinds_of_group(group: str) -> list[str]:
     return [kind.value for kind, g in KIND_GROUP.items() if g == group]

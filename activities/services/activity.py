@@ -23,38 +23,17 @@ from studyportal.accounts.scoping import has_role
 from studyportal.audit.models import AuditEntry
 from studyportal.audit.services import audit_record_bulk, record_restore
 
-from ..models import Activity, Attachment, Attendance, StudyMaterial
+from ..models import RECORD_FIELDS, Activity, Attachment, Attendance, StudyMaterial
 from ..stats import stats_kept
 from ..uploads import stored_name, validate_upload
 
 Status = Activity.Status
 
 
-# Fields a form may set through activity_create / activity_update.
 def hours_between(start: datetime.time, end: datetime.time) -> decimal.Decimal:
     """Study hours of a session from its time span, to one decimal: 09:00–11:30 → 2.5."""
     minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
     return (decimal.Decimal(minutes) / 60).quantize(decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP)
-
-
-EDITABLE_FIELDS = (
-    "organization",
-    "kind",
-    "date",
-    "start_time",
-    "end_time",
-    "title",
-    "location",
-    "speaker",
-    "speaker_name",
-    "given_by_leader",
-    "oath_renewed",
-    "households_reached",
-    "enterprises_reached",
-    "outside_headcount",
-    "hours",
-    "notes",
-)
 
 
 class ActivityError(Exception):
@@ -225,7 +204,7 @@ def _set_attendance(activity: Activity, attendance: dict, by) -> str:
 
 
 def _apply_fields(activity: Activity, fields: dict) -> None:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
+    unknown = set(fields) - set(RECORD_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     for name, value in fields.items():
