@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from activities import kinds
-from activities.models import Activity, Attachment, Attendance, Group, StudyPlan
+from activities.models import RECORD_FIELDS, Activity, Attachment, Attendance, Group, StudyPlan
 from reports import services
 from reports.document import Document, Paragraph, Table
 from reports.exporters.docx import document_to_docx
@@ -89,6 +89,17 @@ def archive_organization_kinds():
     return [Organization.Kind.AGENCY, Organization.Kind.BRANCH]
 
 
+# What the archive reads of a record: every field its author filled in, then who recorded and reviewed
+# it; people and the organization by name.
+_ENTRY_FIELDS = ("pk", *RECORD_FIELDS, "recorded_by", "reviewed_by", "reviewed_at")
+_READ_AS = {
+    "organization": "organization__name",
+    "speaker": "speaker__real_name",
+    "recorded_by": "recorded_by__real_name",
+    "reviewed_by": "reviewed_by__real_name",
+}
+
+
 def archive_entries(*, organization: Organization, year: int) -> list[ArchiveEntry]:
     """The approved activities of the organization's subtree in `year`, by date; four queries a chunk
     of CHUNK_SIZE (activities, materials, attendance, attachments), never one per activity."""
@@ -98,28 +109,7 @@ def archive_entries(*, organization: Organization, year: int) -> list[ArchiveEnt
         .of_year(year)
         .filter(organization__path__startswith=organization.path)
         .order_by("date", "start_time", "id")
-        .values_list(
-            "pk",
-            "date",
-            "start_time",
-            "end_time",
-            "organization__name",
-            "kind",
-            "title",
-            "location",
-            "speaker__real_name",
-            "speaker_name",
-            "given_by_leader",
-            "oath_renewed",
-            "households_reached",
-            "enterprises_reached",
-            "outside_headcount",
-            "hours",
-            "notes",
-            "recorded_by__real_name",
-            "reviewed_by__real_name",
-            "reviewed_at",
-        )
+        .values_list(*(_READ_AS.get(name, name) for name in _ENTRY_FIELDS))
     )
     entries = []
     for chunk in _chunks(activities.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
@@ -138,10 +128,11 @@ def archive_entries(*, organization: Organization, year: int) -> list[ArchiveEnt
         ):
             files[activity_id].append((stored, original))
         for row in chunk:
-            (pk, date, start, end, org, kind, title, location, speaker, speaker_name, *rest) = row
-            entry = ArchiveEntry(
-                pk, date, start, end, org, kind, title, location, speaker or speaker_name, *rest
-            )
+            values = dict(zip(_ENTRY_FIELDS, row, strict=True))
+            speaker_name = values.pop("speaker_name")
+            values["speaker"] = values["speaker"] or speaker_name
+            entry = ArchiveEntry(**values)
+            pk = entry.pk
             entry.materials = materials.get(pk, [])
             by_status = attendance.get(pk, {})
             entry.present, entry.leave, entry.absent = (

@@ -12,9 +12,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from studyportal.accounts.models import Organization
+from studyportal.accounts.models import Organization, done_by
 
 
 class Summary(models.Model):
@@ -30,14 +31,7 @@ class Summary(models.Model):
     # Kept at finalization so that a final summary reads as it was exported, even if the agency is renamed.
     final_title = models.CharField(_("title"), max_length=200, blank=True)
     finalized_at = models.DateTimeField(_("finalized at"), null=True, blank=True)
-    finalized_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("finalized by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    finalized_by = done_by(_("finalized by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -63,18 +57,11 @@ class SummarySection(models.Model):
     )
     key = models.CharField(_("section"), max_length=32)
     heading = models.CharField(_("heading"), max_length=200, blank=True)
-    text = models.TextField(_("text"))
+    text = models.TextField(pgettext_lazy("summary section", "text"))
     # The text as generated when the records were last read; compared with a fresh generation.
     generated_text = models.TextField(_("generated text"))
     edited = models.BooleanField(_("edited by hand"), default=False)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    updated_by = done_by(_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.functional import Promise
 
+from activities.models import LECTURE_KINDS
 from activities.services import rectification as records_services
 from studyportal.audit.recorder import AUDITED_MODELS
 from studyportal.downloads import content_disposition
@@ -89,3 +90,18 @@ def test_an_attachment_without_an_ascii_name_still_gets_a_fallback():
     header = content_disposition("签到表.jpg")
     assert header.startswith("attachment; filename=\"download.jpg\"; filename*=utf-8''")
     assert content_disposition("photo.png") == 'attachment; filename="photo.png"'
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("activities:new") + f"?kind={sorted(LECTURE_KINDS)[0]}",
+        reverse("records:publicity_new"),
+        reverse("people:new") + "?org=agency",
+    ],
+    ids=["activity", "publicity", "person"],
+)
+def test_a_select_prompts_in_chinese_instead_of_dashes(client_for, secretary, url):
+    options = _options(client_for(secretary).get(url).content.decode())
+    assert "请选择" in options
+    assert not [option for option in options if option.startswith("---")]

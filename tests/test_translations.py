@@ -32,3 +32,27 @@ def test_compiled_catalogue_matches(po_path):
     expected = {(e.msgctxt, e.msgid): (e.msgstr or e.msgstr_plural) for e in po.translated_entries()}
     compiled = {(e.msgctxt, e.msgid): (e.msgstr or e.msgstr_plural) for e in mo if e.msgid}
     assert compiled == expected
+
+
+def test_a_msgid_has_one_translation_across_the_catalogues():
+    """Django merges the catalogues into one, so a msgid translated two ways shows only one of them
+    (whichever catalogue wins): where the meanings differ, the strings carry a pgettext context."""
+    translations = {}
+    for po_path in CATALOGUES:
+        for entry in polib.pofile(str(po_path)):
+            if entry.obsolete or entry.msgctxt is not None:
+                continue
+            msgstr = entry.msgstr or tuple(sorted(entry.msgstr_plural.items()))
+            translations.setdefault(entry.msgid, {}).setdefault(msgstr, []).append(
+                str(po_path.relative_to(ROOT))
+            )
+    assert {msgid: found for msgid, found in translations.items() if len(found) > 1} == {}
+
+
+def test_the_personal_study_record_and_the_agencys_study_archive_have_names_that_do_not_clash():
+    """The menu's page of one's own attendance and points, and the zip an agency hands over."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        personal, archive = translation.gettext("My study record"), translation.gettext("Study archive")
+    assert archive not in personal and personal not in archive

@@ -8,38 +8,23 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from studyportal.forms import ChoosePromptMixin
+
 from .. import kinds
 from ..materials import parse_material_titles
-from ..models import Activity, Attachment, Attendance
-from ..services.activity import EDITABLE_FIELDS, hours_between
+from ..models import RECORD_FIELDS, Activity, Attachment, Attendance
+from ..services.activity import hours_between
 from ..uploads import attachment_limits_text, validate_files_count, validate_upload
 
-COMMON_FIELDS = [
-    "organization",
-    "date",
-    "start_time",
-    "end_time",
-    "title",
-    "location",
-    "speaker",
-    "speaker_name",
-    "hours",
-    "outside_headcount",
-    "notes",
-]
+# The form's fields: the record's but its kind, which the page is for.
+FORM_FIELDS = [name for name in RECORD_FIELDS if name != "kind"]
 
 
 def fields_of_kind(kind: str) -> list[str]:
     spec = kinds.spec(kind)
-    fields = list(COMMON_FIELDS)
-    if spec.lecture:
-        fields.insert(fields.index("speaker_name") + 1, "given_by_leader")
-    if "oath_renewed" in spec.fields:
-        fields.insert(fields.index("location") + 1, "oath_renewed")
-    fields[fields.index("hours") : fields.index("hours")] = [
-        name for name in ("households_reached", "enterprises_reached") if name in spec.fields
-    ]
-    return fields
+    own = {*spec.fields, *(["given_by_leader"] if spec.lecture else [])}
+    optional = {*kinds.OPTIONAL_FIELDS, "given_by_leader"}
+    return [name for name in FORM_FIELDS if name in own or name not in optional]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -83,7 +68,7 @@ GIVEN_BY_LEADER_CHOICES = [
 ]
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ChoosePromptMixin, forms.ModelForm):
     materials_text = forms.CharField(
         label=_("Study materials"),
         required=False,
@@ -97,13 +82,7 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            *COMMON_FIELDS,
-            "given_by_leader",
-            "oath_renewed",
-            "households_reached",
-            "enterprises_reached",
-        ]
+        fields = FORM_FIELDS
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -240,7 +219,7 @@ class ActivityForm(forms.ModelForm):
             return datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 
     def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
+        return {name: self.cleaned_data[name] for name in RECORD_FIELDS if name in self.cleaned_data}
 
     def material_titles(self) -> list[str]:
         return parse_material_titles(self.cleaned_data.get("materials_text", ""))[0]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from studyportal.accounts.models import User
+from studyportal.forms import ChoosePromptMixin
 from studyportal.params import parse_int
 
 from ..models import Activity, PlanItem
@@ -39,7 +40,7 @@ def activities_of_month(activities, month):
     return activities
 
 
-class PlanItemForm(forms.ModelForm):
+class PlanItemForm(ChoosePromptMixin, forms.ModelForm):
     month = forms.TypedChoiceField(
         label=_("Month"), choices=month_choices, coerce=int, empty_value=None, required=False
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studyportal.accounts.models import Organization, Role, User
 from studyportal.accounts.scoping import orgs_visible_to
+from studyportal.forms import ChoosePromptMixin
 from studyportal.names import person_name_key
 from studyportal.params import YEAR_FIRST, parse_int, year_last
 
@@ -79,7 +80,7 @@ def _activities_of(agencies, year):
     ).order_by("-date", "-id")
 
 
-class AgencyScopedForm(forms.ModelForm):
+class AgencyScopedForm(ChoosePromptMixin, forms.ModelForm):
     """A form whose `agency` is one of the agencies the user records for; hidden when there is one."""
 
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Organization.objects.none())

@@ -1,5 +1,5 @@
 from ..kinds import Group, Kind
-from .activity import Activity, Attachment, Attendance, StudyMaterial
+from .activity import RECORD_FIELDS, Activity, Attachment, Attendance, StudyMaterial
 from .imports import ImportBatch
 from .records import Norm, PlanItem, Publicity, StudyPlan, StudyPoints
 from .rectification import RectificationItem, RectificationProgress, overdue_q
@@ -8,6 +8,7 @@ from .stats import ActivityMonthStat, PersonYearStat
 
 __all__ = [
     "overdue_q",
+    "RECORD_FIELDS",
     "Activity",
     "ActivityMonthStat",
     "Attachment",

@@ -9,6 +9,28 @@ from studyportal.params import validate_date, validate_hours
 
 from .. import kinds
 
+# What the author of a record fills in, in the order its form shows them: the fields activity_create
+# and activity_update set (the rest is the services' own: status, review, recorder). The fields only
+# some kinds have are named in their rows of the registry (activities.kinds: `fields`, `lecture`).
+RECORD_FIELDS = (
+    "organization",
+    "kind",
+    "date",
+    "start_time",
+    "end_time",
+    "title",
+    "location",
+    "oath_renewed",
+    "speaker",
+    "speaker_name",
+    "given_by_leader",
+    "households_reached",
+    "enterprises_reached",
+    "hours",
+    "outside_headcount",
+    "notes",
+)
+
 
 class StudyMaterial(models.Model):
     """A title studied (a book, a document, a film or video). One row per title, shared by sessions."""

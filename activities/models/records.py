@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from studyportal.accounts.models import Organization
+from studyportal.accounts.models import Organization, done_by
 from studyportal.params import is_web_link, validate_date, validate_web_link, validate_year
 
 from .. import kinds
@@ -81,14 +81,7 @@ class Publicity(models.Model):
         on_delete=models.SET_NULL,
         related_name="publicity",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = done_by(_("created by"))
     imported = models.BooleanField(_("imported"), default=False)
 
     class Meta:

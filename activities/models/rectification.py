@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from studyportal.accounts.models import Organization
+from studyportal.accounts.models import Organization, done_by
 from studyportal.params import validate_date, validate_year
 
 
@@ -82,14 +82,7 @@ class RectificationItem(models.Model):
     deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[validate_date])
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     closing_evidence = models.TextField(_("closing evidence"), blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = done_by(_("closed by"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     found_in = models.ForeignKey(
         "activities.Activity",
@@ -99,14 +92,7 @@ class RectificationItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="rectification_items",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = done_by(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     imported = models.BooleanField(_("imported"), default=False)
     import_key = models.CharField(_("import key"), max_length=64, blank=True, db_index=True)

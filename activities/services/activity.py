@@ -23,38 +23,17 @@ from studyportal.accounts.scoping import has_role
 from studyportal.audit.models import AuditEntry
 from studyportal.audit.services import audit_record_bulk, record_restore
 
-from ..models import Activity, Attachment, Attendance, StudyMaterial
+from ..models import RECORD_FIELDS, Activity, Attachment, Attendance, StudyMaterial
 from ..stats import stats_kept
 from ..uploads import stored_name, validate_upload
 
 Status = Activity.Status
 
 
-# Fields a form may set through activity_create / activity_update.
 def hours_between(start: datetime.time, end: datetime.time) -> decimal.Decimal:
     """Study hours of a session from its time span, to one decimal: 09:00–11:30 → 2.5."""
     minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
     return (decimal.Decimal(minutes) / 60).quantize(decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP)
-
-
-EDITABLE_FIELDS = (
-    "organization",
-    "kind",
-    "date",
-    "start_time",
-    "end_time",
-    "title",
-    "location",
-    "speaker",
-    "speaker_name",
-    "given_by_leader",
-    "oath_renewed",
-    "households_reached",
-    "enterprises_reached",
-    "outside_headcount",
-    "hours",
-    "notes",
-)
 
 
 class ActivityError(Exception):
@@ -115,6 +94,16 @@ def approves_own_records(user, organization: Organization) -> bool:
     """Four eyes (FOUR_EYES_REVIEW): whether `user` may approve records they recorded themselves for
     `organization`, i.e. the rule is off or nobody else could review them."""
     return not settings.FOUR_EYES_REVIEW or not other_secretary_covers(organization, than=user)
+
+
+def can_approve(user, activity: Activity) -> bool:
+    """The review rule for approving, for the service and for the pages that show the button: a
+    reviewer, and (four eyes) not whoever recorded the record, unless nobody else could approve it."""
+    return can_review(user, activity) and not _four_eyes_blocks(user, activity)
+
+
+def _four_eyes_blocks(user, activity: Activity) -> bool:
+    return activity.recorded_by_id == user.pk and not approves_own_records(user, activity.organization)
 
 
 def can_show_qr(user, activity: Activity) -> bool:
@@ -215,7 +204,7 @@ def _set_attendance(activity: Activity, attendance: dict, by) -> str:
 
 
 def _apply_fields(activity: Activity, fields: dict) -> None:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
+    unknown = set(fields) - set(RECORD_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     for name, value in fields.items():
@@ -369,8 +358,7 @@ def activity_approve(*, activity: Activity, by) -> Activity:
         raise PermissionDenied
     if activity.status != Status.SUBMITTED:
         raise _refusal(activity, "approve")
-    # Four eyes: whoever recorded a record does not approve it, unless nobody else could.
-    if activity.recorded_by_id == by.pk and not approves_own_records(by, activity.organization):
+    if _four_eyes_blocks(by, activity):
         raise ActivityError(
             _(
                 "You recorded this record, so another secretary of the agency approves it: "

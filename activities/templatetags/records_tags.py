@@ -6,12 +6,12 @@ points are never listed there.
 
 from django import template
 
-from ..selectors.norms import GAP, MET, NOT_DUE
+from ..selectors.norms import GAP, MET, NOT_DUE, gap_message
 from ..selectors.points import is_below_points_threshold, points_for_person
 
 register = template.Library()
 
-# A norm cell's classes by status, for the norms page and the dashboard's grid alike.
+# A norm cell's classes by status.
 NORM_STATUS_CLASSES = {
     MET: "norm-met table-success",
     GAP: "norm-gap table-danger fw-semibold",
@@ -19,9 +19,17 @@ NORM_STATUS_CLASSES = {
 }
 
 
-@register.filter
-def norm_status_class(status: str) -> str:
-    return NORM_STATUS_CLASSES[status]
+@register.inclusion_tag("records/_norm_cell.html")
+def norm_cell(result, period):
+    """`{% norm_cell result period %}`: one period of a rule in a month grid (a quarter spans three
+    months, the year twelve), for the norms page and the dashboard's grid alike; a gap says what is
+    missing."""
+    return {
+        "span": result.span,
+        "period": period,
+        "classes": NORM_STATUS_CLASSES[period.status],
+        "message": gap_message(result.norm, period) if period.status == GAP else "",
+    }
 
 
 @register.inclusion_tag("records/_my_points.html")

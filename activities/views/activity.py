@@ -42,6 +42,7 @@ def _decorate(user, activity):
     activity.user_can_review = (
         services.can_review(user, activity) and activity.status == Activity.Status.SUBMITTED
     )
+    activity.user_can_approve = activity.user_can_review and services.can_approve(user, activity)
     activity.user_can_show_qr = services.can_show_qr(user, activity) and services.sign_in_open(activity)
     return activity
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role, orgs_visible_to, scope_paths, scope_q
 from studyportal.downloads import as_download
+from studyportal.forms import ChoosePromptMixin
 
 from ..imports.batches import (
     import_batch_approve,
@@ -41,7 +42,7 @@ from ..models import ImportBatch
 IMPORTABLE_KINDS = (Organization.Kind.AGENCY, Organization.Kind.BRANCH)
 
 
-class ImportForm(forms.Form):
+class ImportForm(ChoosePromptMixin, forms.Form):
     ledger_type = forms.ChoiceField(label=gettext_lazy("Ledger type"))
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(), label=gettext_lazy("Organization")

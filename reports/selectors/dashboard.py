@@ -18,7 +18,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum, Window
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from activities import kinds
 from activities.completeness import completeness_annotations, incomplete_q, missing_items
@@ -33,9 +32,6 @@ from activities.models import (
     overdue_q,
 )
 from activities.selectors.norms import (
-    GAP,
-    MET,
-    NOT_DUE,
     DueNorm,
     active_norms,
     due_order,
@@ -294,6 +290,8 @@ QUEUE_FIELDS = (
     "title",
     "status",
     "organization__name",
+    # The approve button's rule (activities.services.activity.can_approve) reads the organization's path.
+    "organization__path",
     "recorded_by__real_name",
     "recorded_by__username",
 )
@@ -409,29 +407,13 @@ class Dashboard:
         """Each organization's rules laid over twelve month columns (a quarter spans three, the year
         twelve), with the missed periods named."""
         grid: dict = {}
-        # The words a screen reader says for a cell, by status (the gaps say which); the cell's
-        # classes are the norms page's (the `norm_status_class` filter).
-        spoken = {MET: gettext("met"), NOT_DUE: gettext("not yet due")}
+        # The cells are the norms page's (`{% norm_cell %}`).
         for result in self.norm_results:
             block = grid.setdefault(
                 result.organization.pk, {"organization": result.organization, "rows": [], "gaps": []}
             )
-            span = result.span
-            cells = []
-            for period in result.periods:
-                message = gap_message(result.norm, period) if period.status == GAP else ""
-                cells.append(
-                    {
-                        "span": span,
-                        "status": period.status,
-                        "text": f"{period.actual}/{period.required}",
-                        "message": message,
-                        "spoken": message or spoken[period.status],
-                    }
-                )
-                if message:
-                    block["gaps"].append(message)
-            block["rows"].append({"label": result.label, "norm": result.norm, "cells": cells})
+            block["rows"].append(result)
+            block["gaps"].extend(gap_message(result.norm, period) for period in result.gaps)
         return list(grid.values())
 
     @property

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from activities import kinds
 from activities.filters import CENTRAL_GROUP
 from activities.models import Activity, Group, RectificationItem
 from activities.selectors.activity import get_activity_for_user
-from activities.services.activity import APPROVE, RETURN, ActivityError, activity_review
+from activities.services.activity import APPROVE, RETURN, ActivityError, activity_review, can_approve
 from reports.selectors import dashboard as selectors
 from reports.selectors.overview import can_see_overview
 from reports.selectors.summary import year_on_year_change
@@ -38,7 +39,7 @@ def _chart_labels() -> dict:
         "months": [str(MONTHS[m]) for m in selectors.MONTHS],
         "groups": {group: str(label) for group, label in Group.choices},
         "rectification": {status: str(label) for status, label in RectificationItem.Status.choices},
-        "activities": _("Activities"),
+        "activities": pgettext("count", "Activities"),
         "attendance": _("Attendance rate (%)"),
         "items": _("Items"),
     }
@@ -87,7 +88,7 @@ def index(request):
             "chart": chart,
             "low_rate": f"{selectors.LOW_ATTENDANCE_RATE * 100:.0f}%",
             "can_overview": can_see_overview(user),
-            "queue_rows": _queue_rows(data.queue),
+            "queue_rows": _queue_rows(user, data.queue),
             **_dashboard_links(data),
         },
     )
@@ -113,7 +114,7 @@ def _pk_url(name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _queue_rows(activities) -> list[Activity]:
+def _queue_rows(user, activities) -> list[Activity]:
     """The review queue's rows with what dashboard/_queue_rows.html shows set on each, worked out
     once for all of them (get_kind_display() rebuilds every translated choice on each call)."""
     kind_labels = {kind: str(label) for kind, label in kinds.choices()}
@@ -128,6 +129,8 @@ def _queue_rows(activities) -> list[Activity]:
         activity.approve_url = approve_url(activity.pk)
         activity.return_url = return_url(activity.pk)
         activity.recorded_by_label = recorded_by % {"name": str(activity.recorded_by)}
+        # The queue holds what the user may review; approving also follows the four-eyes rule.
+        activity.user_can_approve = can_approve(user, activity)
     return rows
 
 
@@ -358,7 +361,7 @@ def _queue_row(request, activity, *, message="", done=False):
     return render(
         request,
         "dashboard/_queue_rows.html",
-        {"queue_rows": _queue_rows([activity]), "message": message, "done": done},
+        {"queue_rows": _queue_rows(request.user, [activity]), "message": message, "done": done},
     )
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from activities.selectors.norms import norm_warning_days
@@ -41,7 +42,7 @@ def _overview_rows(request):
 
 OVERVIEW_HEADINGS = {
     "name": lambda: _("Agency"),
-    "activities": lambda: _("Activities"),
+    "activities": lambda: pgettext("count", "Activities"),
     "central_group": lambda: _("Central group sessions"),
     "norms": lambda: _("Norms met (periods due)"),
     "amber": lambda: _("Norms due soon now"),
@@ -128,7 +129,7 @@ def overview_xlsx(request):
     year, _column, _descending, rows = _overview_rows(request)
     columns = [
         Column(_("Agency"), 28),
-        Column(_("Activities"), 14),
+        Column(pgettext("count", "Activities"), 14),
         Column(_("Central group sessions"), 14),
         Column(_("Norm periods met"), 14),
         Column(_("Norm periods due"), 14),

@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from studyportal.forms import ChoosePromptMixin
+
 from .models import Organization, User
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ChoosePromptMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = [
@@ -40,7 +42,7 @@ class PersonEditForm(forms.ModelForm):
         """The service checks the name within the agency."""
 
 
-class MoveForm(forms.Form):
+class MoveForm(ChoosePromptMixin, forms.Form):
     branch = forms.ModelChoiceField(label=_("New Party branch"), queryset=Organization.objects.none())
 
     def __init__(self, *args, branches, **kwargs):
@@ -58,7 +60,7 @@ class BranchForm(forms.Form):
     name = forms.CharField(label=_("Branch name"), max_length=100)
 
 
-class BranchMoveForm(forms.Form):
+class BranchMoveForm(ChoosePromptMixin, forms.Form):
     parent = forms.ModelChoiceField(label=_("Agency"), queryset=Organization.objects.none())
 
     def __init__(self, *args, agencies, **kwargs):
@@ -66,7 +68,7 @@ class BranchMoveForm(forms.Form):
         self.fields["parent"].queryset = agencies
 
 
-class BranchRolesForm(forms.Form):
+class BranchRolesForm(ChoosePromptMixin, forms.Form):
     secretary = forms.ModelChoiceField(label=_("Secretary"), queryset=User.objects.none(), required=False)
     recorders = forms.ModelMultipleChoiceField(
         label=_("Recorders"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,19 @@ class Organization(models.Model):
 
     def subtree(self):
         return Organization.objects.filter(path__startswith=self.path)
+
+
+def done_by(verbose_name) -> models.ForeignKey:
+    """Who did something to a row (created, closed, finalized it): optional, and the person's account
+    cannot be deleted from under it (PROTECT); the user gets no reverse accessor."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
 
 class User(AbstractUser):

@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -90,6 +91,31 @@ def test_admin_site_is_chinese(client, db):
         assert name in html
     for english in ("Axes", "TOTP", "Otp_", "access attempts"):
         assert english not in html
+
+
+def test_the_two_factor_device_pages_of_the_admin_are_in_chinese(client, db):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import UserFactory
+
+    admin = User.objects.create_superuser("root", password="x-long-password-1", real_name="管理员")
+    device = TOTPDevice.objects.create(user=UserFactory(), name="手机")
+    backup = StaticDevice.objects.create(user=UserFactory(), name="备用")
+    client.force_login(admin)
+    for url in (
+        reverse("admin:otp_totp_totpdevice_changelist"),
+        reverse("admin:otp_totp_totpdevice_add"),
+        reverse("admin:otp_totp_totpdevice_change", args=[device.pk]),
+        reverse("admin:otp_static_staticdevice_changelist"),
+        reverse("admin:otp_static_staticdevice_change", args=[backup.pk]),
+    ):
+        body = client.get(url).content.decode().split("<body", 1)[1].split(">", 1)[1]
+        text = re.sub(r"<script.*?</script>|<[^>]*>", " ", body, flags=re.S)
+        assert "身份验证器" in text or "备用验证码" in text, url
+        # Its names, field labels, help texts, section titles and search help.
+        for english in ("TOTP", "device", "Device", "Identity", "Throttling", "Confirmed", "Search by"):
+            assert english not in text, (url, english)
 
 
 @pytest.mark.django_db

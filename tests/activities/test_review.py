@@ -249,6 +249,32 @@ def test_a_secretary_does_not_approve_a_record_they_recorded_where_another_secre
     assert (approved.status, approved.reviewed_by) == (Status.APPROVED, deputy)
 
 
+def test_pages_show_a_secretary_no_approve_button_on_a_record_they_recorded_where_another_secretary_covers_it(
+    client_for, secretary, agency
+):
+    from tests.factories import UserFactory
+
+    record = _own_record(secretary, agency)
+    pages = [
+        reverse("activities:detail", args=[record.pk]),
+        reverse("activities:list") + "?status=submitted",
+        reverse("dashboard:index") + f"?org={agency.code}",
+    ]
+    client = client_for(secretary)
+    # The only secretary approves their own record: every page offers approve and return.
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "approve-button" in html and "return" in html, url
+    UserFactory(agency=agency, role="secretary", real_name="副书记")
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "approve-button" not in html, url
+        assert (
+            reverse("activities:return", args=[record.pk]) in html
+            or reverse("dashboard:review_return", args=[record.pk]) in html
+        ), url
+
+
 def test_the_only_secretary_of_the_agency_approves_their_own_record(secretary, agency):
     record = _own_record(secretary, agency)
     approved = services.activity_review(activity=record, by=secretary, decision=services.APPROVE)

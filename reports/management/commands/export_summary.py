@@ -1,16 +1,16 @@
-from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from reports import services
 from reports.exporters import SUMMARY_FORMATS
 from reports.exporters.xlsx import ledger_workbook
+from reports.management.org_year import OrgYearCommand
 from studyportal.accounts.models import Organization
 
 LEDGERS = "xlsx"
 
 
-class Command(BaseCommand):
+class Command(OrgYearCommand):
     # xlsx is the ledgers, as on the summary's page: the Excel export of the year is the records the
     # summary counts (docs/design.md §6), not the summary's text in cells.
     help = (
@@ -19,8 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--org", required=True, help="code or full name of the organization")
-        parser.add_argument("--year", required=True, type=int)
+        super().add_arguments(parser)
         parser.add_argument(
             "--format",
             required=True,
@@ -28,13 +27,10 @@ class Command(BaseCommand):
             help="docx, md, html: the annual summary; xlsx: the year's ledgers (one sheet per group, then "
             "rectification, points, publicity)",
         )
-        parser.add_argument("--output", required=True, help="file to write")
 
     def handle(self, *args, org, year, output, **options):
         fmt = options["format"]
-        organization = Organization.objects.filter(Q(code=org) | Q(name=org)).first()
-        if organization is None:
-            raise CommandError(_("No organization has the code or name “%(org)s”.") % {"org": org})
+        organization = self.organization(org)
         if fmt == LEDGERS:
             with open(output, "wb") as stream:
                 ledger_workbook(organizations=organization.subtree(), year=year, stream=stream)

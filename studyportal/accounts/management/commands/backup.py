@@ -73,6 +73,18 @@ def pg_connection() -> tuple[list[str], dict]:
     return args, env
 
 
+def sqlite_copy(source_path, target_path) -> None:
+    """A consistent copy of an SQLite database, taken with SQLite's online backup (backup and restore)."""
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def row_counts() -> dict[str, int]:
     return {
         model._meta.label_lower: model._base_manager.count()
@@ -109,14 +121,7 @@ class Command(BaseCommand):
                 raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
         else:
             database_file = SQLITE_FILE
-            source = sqlite3.connect(sqlite_path())
-            target = sqlite3.connect(folder / SQLITE_FILE)
-            try:
-                with target:
-                    source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            sqlite_copy(sqlite_path(), folder / SQLITE_FILE)
         media_root = Path(settings.MEDIA_ROOT)
         with tarfile.open(folder / MEDIA_ARCHIVE, "w:gz") as archive:
             if media_root.exists():

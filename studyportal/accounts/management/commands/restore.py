@@ -5,7 +5,6 @@ Stop the portal first: the database is overwritten and the media folder replaced
 
 import json
 import shutil
-import sqlite3
 import subprocess
 import tarfile
 from pathlib import Path
@@ -14,7 +13,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from .backup import FORMAT, MANIFEST, engine, pg_connection, pg_tool, row_counts, sqlite_path
+from .backup import (
+    FORMAT,
+    MANIFEST,
+    engine,
+    pg_connection,
+    pg_tool,
+    row_counts,
+    sqlite_copy,
+    sqlite_path,
+)
 
 
 class Command(BaseCommand):
@@ -65,14 +73,7 @@ class Command(BaseCommand):
             if result.returncode != 0:
                 raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
         else:
-            source = sqlite3.connect(database_file)
-            target = sqlite3.connect(sqlite_path())
-            try:
-                with target:
-                    source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            sqlite_copy(database_file, sqlite_path())
 
         media_root = Path(settings.MEDIA_ROOT)
         if media_root.exists():
