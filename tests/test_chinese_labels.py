@@ -10,7 +10,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.functional import Promise
 
-from activities.models import LECTURE_KINDS
+from activities import kinds
 from activities.services import rectification as records_services
 from studyportal.audit.recorder import AUDITED_MODELS
 from studyportal.downloads import content_disposition
@@ -95,7 +95,7 @@ def test_an_attachment_without_an_ascii_name_still_gets_a_fallback():
 @pytest.mark.parametrize(
     "url",
     [
-        reverse("activities:new") + f"?kind={sorted(LECTURE_KINDS)[0]}",
+        reverse("activities:new") + f"?kind={kinds.kinds_where(lecture=True)[0]}",
         reverse("records:publicity_new"),
         reverse("people:new") + "?org=agency",
     ],
