@@ -372,6 +372,14 @@ def ensure_database(url: str) -> None:
         conn.close()
 
 
+def bench_database_url(scale: float) -> str:
+    """Each scale has a database of its own, so that generating a city leaves the county's in place:
+    studyportal_bench at 1.0, studyportal_bench_s10 at 10, studyportal_bench_s0_1 at 0.1."""
+    if scale == 1.0:
+        return BENCH_DATABASE_URL
+    return BENCH_DATABASE_URL + "_s" + f"{scale:g}".replace(".", "_")
+
+
 def setup_django(default_url: str = BENCH_DATABASE_URL) -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyportal.settings")
     os.environ.setdefault("DATABASE_URL", default_url)
@@ -993,6 +1001,7 @@ def generate(*, scale: float = 1.0, seed: int = 42, years=None, force: bool = Fa
         for w in (activities, attendance, links, rectification, points, publicity, plans, plan_items):
             w.flush()
         log(f"  rows copied in {time.monotonic() - started:.1f}s; rebuilding indexes")
+        cursor.execute("SET maintenance_work_mem = '512MB'")
         for statement in restore:
             cursor.execute(statement)
         for model in ids.next:
@@ -1005,7 +1014,8 @@ def generate(*, scale: float = 1.0, seed: int = 42, years=None, force: bool = Fa
     log(f"  loaded in {time.monotonic() - started:.1f}s; rebuilding the summary rows")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    counts["activities_activitymonthstat"] = stats_rebuild()
+    # A year at a time: at a city's scale the whole of it would hold millions of rows in memory.
+    counts["activities_activitymonthstat"] = sum(stats_rebuild(year=year) for year in years)
     # stats_rebuild fills the per-person yearly attendance rows too.
     counts["activities_personyearstat"] = PersonYearStat.objects.count()
     with connection.cursor() as cursor:
@@ -1028,7 +1038,7 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     years = [int(y) for y in args.years.split(",") if y.strip()] or default_years()
-    url = setup_django()
+    url = setup_django(bench_database_url(args.scale))
     print(
         f"Generating a county at scale {args.scale} (seed {args.seed}, years {years})"
         f" into {urlsplit(url).path[1:]}"
