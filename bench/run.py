@@ -524,7 +524,7 @@ def cases(
         ),
         Case(
             "reminders",
-            "send_reminders (daily cron), a county",
+            "send_reminders (daily cron), every agency",
             "admin",
             "manage.py send_reminders",
             10_000,
