@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # LibreOffice, Hypothesis at length) are left out here; CI (.ci/run) runs everything with -m ''.
 PYTEST_ARGS ?= -n 2 -m "not slow"
 
-.PHONY: run test lint format messages bench bench-load bundle clean
+.PHONY: run test lint format messages bench bench-growth bench-load bundle clean
 
 # A pyenv shim (python3.10) answers only for the versions pyenv has selected: failing that, take the
 # interpreter of that name from whichever installed version has it.
@@ -55,13 +55,23 @@ messages: $(VENV)/.installed
 		--ignore=.venv --ignore=tests --ignore=bench --ignore=static --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# SCALE=1 is a county (100 agencies, 5,000 people), SCALE=10 a city (1,000 agencies, ~50,000 people),
+# each in a PostgreSQL database of its own, generated when missing (README: time and disk).
+# `make bench-growth` times every page at 0.1, 1 and 10 in one run and writes the growth table.
+SCALE ?= 1
+SCALES ?= 0.1,1,10
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --scale $(SCALE)
 
-# gunicorn + locust for 60 s at 20 users, on the bench PostgreSQL database and on SQLite.
+bench-growth: $(VENV)/.installed
+	$(BIN)/python -m bench.run --scales $(SCALES)
+
+# gunicorn + locust, on the bench PostgreSQL database of SCALE and on SQLite: 20 users for 60 s unless
+# LOAD_ARGS says otherwise (the city: SCALE=10 LOAD_ARGS="--db postgresql --users 100 --duration 120").
+LOAD_ARGS ?=
 bench-load: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
-	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.load --scale $(SCALE) $(LOAD_ARGS)
 
 # Offline bundles for intranets (docs/install-offline.md): dist/studyportal-<version>-linux-<arch>.tar.gz
 # with the code, the collected static files, the compiled catalogues, install.sh and every runtime

@@ -5,20 +5,17 @@
 Seeds the demo (idempotent) into DATABASE_URL, gives the demo agency's approved activities of 2022
 FILES attachments of SIZE_KB random bytes each (in a temporary MEDIA_ROOT, removed afterwards, with
 the rows rolled back), writes the archive to a temporary file and prints the zip's size, the time, and
-the process's peak resident memory before and after (ru_maxrss).
+the process's peak resident memory before and after (VmHWM).
 """
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from bench.run import peak_rss_mb
 
 
 def main(argv=None):
@@ -60,7 +57,7 @@ def main(argv=None):
                 size=args.size_kb * 1024,
                 uploaded_by=activity.recorded_by,
             )
-        before = _peak_mb()
+        before = peak_rss_mb()
         started = time.monotonic()
         with tempfile.TemporaryFile() as stream:
             entries = write_archive(organization=agency, year=2022, stream=stream)
@@ -72,7 +69,7 @@ def main(argv=None):
         f"{len(entries)} activities, {args.files} attachments of {args.size_kb} KB "
         f"({args.files * args.size_kb / 1024:.0f} MB of files): "
         f"zip {size / 2**20:.0f} MB in {elapsed:.0f} s; "
-        f"peak memory {before:.0f} MB before writing, {_peak_mb():.0f} MB after"
+        f"peak memory {before:.0f} MB before writing, {peak_rss_mb():.0f} MB after"
     )
 
 

@@ -19,6 +19,8 @@ import os
 import random
 import sys
 import time
+from bisect import bisect
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -50,17 +52,6 @@ KIND_WEIGHTS = {
     "central_group_seminar": 2,
     "guest_lecture": 2,
 }
-LEADING = {
-    "central_group_study",
-    "central_group_seminar",
-    "weekly_study",
-    "branch_assembly",
-    "branch_committee",
-    "party_group_meeting",
-    "party_lecture",
-    "guest_lecture",
-}
-AGENCY_LEVEL = {"central_group_study", "central_group_seminar"}
 STATUS_WEIGHTS = {"approved": 91, "submitted": 4, "draft": 3, "returned": 2}
 ATTENDANCE_WEIGHTS = {"present": 88, "leave": 8, "absent": 4}
 
@@ -277,13 +268,22 @@ OUTLETS = [
 PUBLICITY_LEVEL_WEIGHTS = {"central": 2, "provincial": 10, "municipal": 18, "county": 30, "own": 40}
 
 
-def _weighted(rng, weights):
+def _weighted(weights):
+    """(keys, cumulative weights) for drawing with bisect."""
     keys = list(weights)
     cum, total = [], 0
     for key in keys:
         total += weights[key]
         cum.append(total)
     return keys, cum
+
+
+STATUS_KEYS, STATUS_CUM = _weighted(STATUS_WEIGHTS)
+LEVEL_KEYS, LEVEL_CUM = _weighted(PUBLICITY_LEVEL_WEIGHTS)
+_ATTENDANCE_KEYS, ATTENDANCE_CUM = _weighted(ATTENDANCE_WEIGHTS)
+# The attendance status of each whole roll below the total weight: one list lookup a row.
+ATTENDANCE_BY_ROLL = [_ATTENDANCE_KEYS[bisect(ATTENDANCE_CUM, roll)] for roll in range(ATTENDANCE_CUM[-1])]
+OUTLETS_BY_LEVEL = {level: [name for at, name in OUTLETS if at == level] for level, _name in OUTLETS}
 
 
 def _text(value):
@@ -370,6 +370,14 @@ def ensure_database(url: str) -> None:
                 cursor.execute(f'CREATE DATABASE "{name}"')
     finally:
         conn.close()
+
+
+def bench_database_url(scale: float) -> str:
+    """Each scale has a database of its own, so that generating a city leaves the county's in place:
+    studyportal_bench at 1.0, studyportal_bench_s10 at 10, studyportal_bench_s0_1 at 0.1."""
+    if scale == 1.0:
+        return BENCH_DATABASE_URL
+    return BENCH_DATABASE_URL + "_s" + f"{scale:g}".replace(".", "_")
 
 
 def setup_django(default_url: str = BENCH_DATABASE_URL) -> str:
@@ -470,6 +478,534 @@ def default_years() -> list[int]:
     return [this_year - 2, this_year - 1, this_year]
 
 
+ORGANIZATION_FIELDS = ("id", "code", "name", "kind", "path", "low_points_threshold", "is_active", "parent")
+USER_FIELDS = (
+    "id",
+    "password",
+    "is_superuser",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "date_joined",
+    "real_name",
+    "position",
+    "is_party_member",
+    "is_leader",
+    "must_change_password",
+    "agency",
+    "branch",
+)
+ACTIVITY_FIELDS = (
+    "id",
+    "organization",
+    "kind",
+    "date",
+    "start_time",
+    "end_time",
+    "title",
+    "location",
+    "speaker",
+    "speaker_name",
+    "given_by_leader",
+    "oath_renewed",
+    "households_reached",
+    "enterprises_reached",
+    "outside_headcount",
+    "hours",
+    "notes",
+    "status",
+    "review_comment",
+    "recorded_by",
+    "reviewed_by",
+    "reviewed_at",
+    "submitted_at",
+    "created_at",
+    "updated_at",
+    "imported",
+    "import_key",
+    "deleted_at",
+)
+RECTIFICATION_FIELDS = (
+    "id",
+    "year",
+    "problem",
+    "category",
+    "source",
+    "measures",
+    "deadline",
+    "status",
+    "closing_evidence",
+    "closed_at",
+    "created_at",
+    "imported",
+    "import_key",
+    "deleted_at",
+    "agency",
+    "closed_by",
+    "created_by",
+    "found_in",
+    "owner",
+)
+PUBLICITY_FIELDS = (
+    "id",
+    "date",
+    "title",
+    "outlet",
+    "level",
+    "form",
+    "link",
+    "imported",
+    "activity",
+    "agency",
+    "created_by",
+)
+# The kinds a study plan schedules, one or two a month.
+PLANNED_KINDS = ("central_group_study", "party_lecture", "theme_party_day", "field_visit", "weekly_study")
+MATERIAL_PARTS = (
+    "学习辅导",
+    "专题读本",
+    "应知应会",
+    "案例选编",
+    "问答",
+    "学习资料汇编",
+    "研讨提纲",
+    "专题辅导报告",
+    "知识测试题",
+    "学习笔记选编",
+    "工作手册",
+    "典型案例",
+)
+
+
+class Load:
+    """One load in progress: the cursor, the random source, the ids handed out and one COPY writer per
+    table (created on first use, flushed at the end)."""
+
+    def __init__(self, cursor, rng, models):
+        self.cursor = cursor
+        self.rng = rng
+        self.ids = Ids(models)
+        self.counts: dict[str, int] = {}
+        self.writers: dict = {}
+
+    def writer(self, model, fields):
+        if model not in self.writers:
+            self.writers[model] = CopyWriter(self.cursor, model, fields, self.counts)
+        return self.writers[model]
+
+    def flush(self):
+        for writer in self.writers.values():
+            writer.flush()
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """The kinds as the generator draws them: the weights are the bench's, the rest the registry's
+    (activities.models.KINDS)."""
+
+    keys: list
+    cum: list
+    leading: frozenset
+    agency_level: frozenset
+    lectures: frozenset
+
+    @classmethod
+    def from_registry(cls):
+        from activities.models import CENTRAL_GROUP_KINDS, KINDS, LECTURE_KINDS, Group
+
+        missing = {spec.kind.value for spec in KINDS} ^ set(KIND_WEIGHTS)
+        if missing:
+            raise RuntimeError(f"KIND_WEIGHTS and activities.models.KINDS differ: {sorted(missing)}")
+        keys, cum = _weighted(KIND_WEIGHTS)
+        return cls(
+            keys,
+            cum,
+            frozenset(spec.kind for spec in KINDS if spec.group == Group.LEADING),
+            CENTRAL_GROUP_KINDS,
+            LECTURE_KINDS,
+        )
+
+
+@dataclass(frozen=True)
+class Materials:
+    books: list
+    films: list
+
+    @property
+    def popular(self):
+        return self.books[:30]  # the real books are studied far more often than the rest
+
+
+def _organizations(load, n_agencies, n_people) -> tuple[int, list[dict]]:
+    """The committee, its agencies and their branches: (committee id, [agency dict: id, name, size,
+    branches [{id, members}]])."""
+    from studyportal.accounts.models import Organization
+
+    rng, ids = load.rng, load.ids
+    orgs = load.writer(Organization, ORGANIZATION_FIELDS)
+    committee_id = ids.take(Organization)
+    orgs.add(
+        committee_id,
+        f"{PREFIX}-xzjggw",
+        "县直机关工委（基准）",
+        "committee",
+        f"/{committee_id}/",
+        None,
+        True,
+        None,
+    )
+    weights = [rng.uniform(0.4, 1.6) for _ in range(n_agencies)]
+    total_weight = sum(weights)
+    agencies = []
+    for index in range(n_agencies):
+        name = AGENCY_NAMES[index % len(AGENCY_NAMES)]
+        if index >= len(AGENCY_NAMES):
+            name = f"{name}（{index // len(AGENCY_NAMES) + 1}）"
+        agency_id = ids.take(Organization)
+        path = f"/{committee_id}/{agency_id}/"
+        orgs.add(agency_id, f"{PREFIX}-a{index + 1:03d}", name, "agency", path, 8000, True, committee_id)
+        size = max(10, round(n_people * weights[index] / total_weight))
+        n_branches = 1 if size < 35 else (2 if size < 65 else 3)
+        n_branches = max(1, min(3, n_branches + rng.choice((-1, 0, 0, 1))))
+        branches = []
+        for b in range(n_branches):
+            branch_id = ids.take(Organization)
+            branch_name = f"{name}机关党支部" if n_branches == 1 else f"{name}第{'一二三'[b]}党支部"
+            code = f"{PREFIX}-a{index + 1:03d}-b{b + 1}"
+            orgs.add(branch_id, code, branch_name, "branch", f"{path}{branch_id}/", None, True, agency_id)
+            branches.append({"id": branch_id, "members": []})
+        agencies.append({"id": agency_id, "name": name, "size": size, "branches": branches})
+    orgs.flush()
+    return committee_id, agencies
+
+
+def _people(load, committee_id, agencies, password) -> None:
+    """People and roles: everyone is staff of their agency; one secretary for the agency and one for
+    each further branch; a recorder per branch. Fills each agency's people, leaders and each branch's
+    members, secretary and recorder."""
+    from studyportal.accounts.models import RoleAssignment, User
+
+    rng, ids = load.rng, load.ids
+    joined = datetime.datetime(2021, 1, 4, 9, 0, tzinfo=TZ)
+    users = load.writer(User, USER_FIELDS)
+    roles = load.writer(RoleAssignment, ("id", "role", "organization", "user"))
+    admin_id = ids.take(User)
+    users.add(
+        admin_id,
+        password,
+        True,
+        "bench_admin",
+        "",
+        "",
+        "",
+        True,
+        True,
+        joined,
+        "赵永刚",
+        "县直机关工委管理员",
+        True,
+        False,
+        False,
+        committee_id,
+        None,
+    )
+    roles.add(ids.take(RoleAssignment), "admin", committee_id, admin_id)
+    for a_index, agency in enumerate(agencies):
+        branches = agency["branches"]
+        taken = set()
+        people = []
+        n_leaders = rng.randint(3, 5)
+        for p in range(agency["size"]):
+            user_id = ids.take(User)
+            branch = branches[p % len(branches)]
+            leader = p < n_leaders
+            username = f"{PREFIX}_a{a_index + 1:03d}_{p + 1:03d}"
+            position = LEADER_POSITIONS[p] if leader else rng.choice(POSITIONS)
+            role = "staff"
+            role_org = agency["id"]
+            if n_leaders <= p < n_leaders + len(branches):
+                branch = branches[p - n_leaders]
+                position = "机关党支部书记"
+                role = "secretary"
+                role_org = agency["id"] if p == n_leaders else branch["id"]
+                branch["secretary"] = user_id
+            elif n_leaders + len(branches) <= p < n_leaders + 2 * len(branches):
+                branch = branches[p - n_leaders - len(branches)]
+                position = "党支部组织委员"
+                role = "recorder"
+                branch["recorder"] = user_id
+            if a_index == 0 and p == n_leaders:
+                username = "bench_secretary"
+            elif a_index == 0 and p == n_leaders + len(branches):
+                username = "bench_recorder"
+            elif a_index == 0 and p == agency["size"] - 1:
+                username = "bench_staff"
+            party = leader or role != "staff" or rng.random() < 0.85
+            users.add(
+                user_id,
+                password if username in ACCOUNTS else "!bench",
+                False,
+                username,
+                "",
+                "",
+                "",
+                False,
+                True,
+                joined,
+                _unique_name(rng, taken),
+                position,
+                party,
+                leader,
+                False,
+                agency["id"],
+                branch["id"],
+            )
+            roles.add(ids.take(RoleAssignment), role, role_org, user_id)
+            if role != "staff":
+                roles.add(ids.take(RoleAssignment), "staff", agency["id"], user_id)
+            branch["members"].append(user_id)
+            people.append(user_id)
+        agency["people"] = people
+        agency["leaders"] = people[:n_leaders]
+    users.flush()
+    roles.flush()
+
+
+def _materials(load) -> Materials:
+    """The books and films, and a few hundred study titles built from them."""
+    from activities.models import StudyMaterial
+
+    materials = load.writer(StudyMaterial, ("id", "title"))
+    titles = list(BOOKS) + [f"{theme}{part}" for theme in THEMES for part in MATERIAL_PARTS]
+    books, films = [], []
+    for ids, title in [(books, title) for title in titles] + [(films, title) for title in FILMS]:
+        ids.append(load.ids.take(StudyMaterial))
+        materials.add(ids[-1], title)
+    materials.flush()
+    return Materials(books, films)
+
+
+def _activities(load, agency, year, share, kinds: Kinds, materials: Materials) -> None:
+    """`share` activities of an agency in a year, with their attendance and study materials."""
+    from activities.models import Activity, Attendance
+
+    rng, ids = load.rng, load.ids
+    activities = load.writer(Activity, ACTIVITY_FIELDS)
+    attendance = load.writer(Attendance, ("id", "status", "signed_in_at", "activity", "person"))
+    links = load.writer(Activity.materials.through, ("id", "activity", "studymaterial"))
+    link_model = Activity.materials.through
+    rand, choice, randint = rng.random, rng.choice, rng.randint
+    branches, leaders = agency["branches"], agency["leaders"]
+    for _ in range(share):
+        activity_id = ids.take(Activity)
+        kind = kinds.keys[bisect(kinds.cum, rand() * kinds.cum[-1])]
+        status = STATUS_KEYS[bisect(STATUS_CUM, rand() * STATUS_CUM[-1])]
+        date = _weekday(rng, year)
+        branch = choice(branches)
+        if kind in kinds.agency_level:
+            org_id = agency["id"]
+            attendees = leaders + [b["secretary"] for b in branches]
+        else:
+            org_id = branch["id"]
+            pool = branch["members"]
+            attendees = rng.sample(pool, max(1, int(len(pool) * rng.uniform(0.45, 0.9))))
+        theme = choice(THEMES)
+        location = f"{agency['name']}{choice(('三楼会议室', '二楼会议室', '党员活动室'))}"
+        speaker_id, speaker_name, given_by_leader = None, "", False
+        oath, households, enterprises, outside = False, None, None, 0
+        title = theme
+        material_ids = []
+        if kind in kinds.lectures:
+            roll = rand()
+            if kind == "guest_lecture" and roll < 0.7:
+                speaker_name = f"{choice(('县委党校', '市委党校', '县委宣传部'))}{choice(SURNAMES)}教授"
+            elif roll < 0.85:
+                speaker_id, given_by_leader = choice(leaders), True
+            else:
+                speaker_id = branch["secretary"]
+            title = f"专题党课：{theme}" if kind == "party_lecture" else f"专题辅导：{theme}"
+        elif kind in kinds.agency_level or kind == "weekly_study":
+            speaker_id = leaders[0] if kind in kinds.agency_level else branch["secretary"]
+        if kind == "field_visit":
+            location = choice(SITES)
+            oath = rand() < 0.4
+            title = f"到{location}开展“{theme}”主题学习活动"
+        elif kind == "film_viewing":
+            material_ids = [choice(materials.films)]
+            title = f"组织观看《{FILMS[material_ids[0] - materials.films[0]]}》"
+        elif kind == "household_visit":
+            households = randint(3, 30)
+            title = f"挂钩帮扶入户走访（{theme}）"
+        elif kind == "enterprise_service":
+            enterprises = randint(1, 12)
+            title = f"服务企业座谈会（{theme}）"
+        elif kind == "volunteer_service":
+            outside = randint(0, 40)
+            title = f"“{theme}”志愿服务活动"
+        if kind in kinds.leading and rand() < 0.7:
+            material_ids = rng.sample(materials.popular if rand() < 0.6 else materials.books, randint(1, 2))
+        hour = randint(8, 16)
+        created = datetime.datetime(date.year, date.month, date.day, 18, 0, tzinfo=TZ)
+        reviewed = created + datetime.timedelta(days=randint(1, 5))
+        reviewer = branch["secretary"] if status in ("approved", "returned") else None
+        activities.add(
+            activity_id,
+            org_id,
+            kind,
+            date,
+            datetime.time(hour, 0),
+            datetime.time(hour + 1, 30),
+            title,
+            location,
+            speaker_id,
+            speaker_name,
+            given_by_leader,
+            oath,
+            households,
+            enterprises,
+            outside,
+            Decimal(randint(2, 6)) / 2,
+            f"会议围绕“{theme}”开展学习，参会人员结合工作实际交流了学习体会。",
+            status,
+            "请补充参会人员签到表和会议照片。" if status == "returned" else "",
+            branch["recorder"],
+            reviewer,
+            reviewed if reviewer else None,
+            created if status != "draft" else None,
+            created,
+            reviewed if reviewer else created,
+            False,
+            "",
+            None,
+        )
+        for material_id in material_ids:
+            links.add_line(f"{ids.take(link_model)}\t{activity_id}\t{material_id}")
+        for person_id in attendees:
+            att = ATTENDANCE_BY_ROLL[int(rand() * ATTENDANCE_CUM[-1])]
+            attendance.add_line(f"{ids.take(Attendance)}\t{att}\t\\N\t{activity_id}\t{person_id}")
+
+
+def _rectification(load, agency, year) -> None:
+    from activities.models import RectificationItem
+
+    rng = load.rng
+    writer = load.writer(RectificationItem, RECTIFICATION_FIELDS)
+    leaders, branches = agency["leaders"], agency["branches"]
+    for problem_category, problem in rng.sample(PROBLEMS, rng.randint(2, 5)):
+        state = rng.choice(("not_started", "in_progress", "in_progress", "done", "closed"))
+        closed = state in ("done", "closed")
+        writer.add(
+            load.ids.take(RectificationItem),
+            year,
+            problem,
+            problem_category,
+            rng.choice(("self_review", "inspection", "annual_summary")),
+            rng.choice(MEASURES),
+            datetime.date(year, rng.randint(6, 12), 28),
+            state,
+            "已完成整改并报送整改报告。" if closed else "",
+            datetime.datetime(year, 12, 20, 10, tzinfo=TZ) if closed else None,
+            datetime.datetime(year, rng.randint(1, 5), 10, 10, tzinfo=TZ),
+            False,
+            "",
+            None,
+            agency["id"],
+            leaders[0] if closed else None,
+            branches[0]["secretary"],
+            None,
+            rng.choice(leaders),
+        )
+
+
+def _study_points(load, agency, year) -> None:
+    from activities.models import StudyPoints
+
+    rng = load.rng
+    writer = load.writer(StudyPoints, ("id", "year", "month", "platform", "points", "imported", "person"))
+    for person_id in agency["people"]:
+        base = rng.randint(300, 1400)
+        for month in range(1, 13):
+            points = max(0, base + rng.randint(-200, 200))
+            writer.add_line(
+                f"{load.ids.take(StudyPoints)}\t{year}\t{month}\t学习强国\t{points}\tf\t{person_id}"
+            )
+
+
+def _publicity(load, agency, year) -> None:
+    from activities.models import Publicity
+
+    rng = load.rng
+    writer = load.writer(Publicity, PUBLICITY_FIELDS)
+    for _ in range(rng.randint(15, 45)):
+        level = LEVEL_KEYS[bisect(LEVEL_CUM, rng.random() * LEVEL_CUM[-1])]
+        writer.add(
+            load.ids.take(Publicity),
+            _weekday(rng, year),
+            f"{agency['name']}{rng.choice(THEMES)}工作纪实",
+            rng.choice(OUTLETS_BY_LEVEL[level]),
+            level,
+            rng.choice(("article", "article", "video", "post")),
+            "",
+            False,
+            None,
+            agency["id"],
+            agency["branches"][0]["recorder"],
+        )
+
+
+def _study_plan(load, agency, year) -> None:
+    from activities.models import PlanItem, StudyPlan
+
+    rng, ids = load.rng, load.ids
+    plans = load.writer(StudyPlan, ("id", "year", "title", "agency"))
+    items = load.writer(
+        PlanItem, ("id", "month", "kind", "topic", "measures", "fulfilled_by", "lead", "plan")
+    )
+    plan_id = ids.take(StudyPlan)
+    plans.add(plan_id, year, f"{agency['name']}{year}年度学习计划", agency["id"])
+    for month in range(1, 13):
+        for kind in rng.sample(PLANNED_KINDS, rng.randint(1, 2)):
+            items.add(
+                ids.take(PlanItem),
+                month,
+                kind,
+                f"{month}月：{rng.choice(THEMES)}",
+                rng.choice(MEASURES),
+                None,
+                rng.choice(agency["leaders"]),
+                plan_id,
+            )
+
+
+def _check_target(force: bool) -> bool:
+    """Refuse a database that is not PostgreSQL or holds other data; returns whether it holds bench
+    data already (to be replaced)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench.generate loads with PostgreSQL COPY: set DATABASE_URL=postgres://…")
+    has_bench, has_other = bench_data_state()
+    if has_other and not force:
+        raise SystemExit(
+            "This database holds data that is not bench data; refusing to add a county to it "
+            "(use a database of its own, or --force)."
+        )
+    if has_bench and has_other:
+        raise SystemExit("Bench data sits beside other data here; remove it by hand before generating again.")
+    return has_bench
+
+
+def _sizes(scale: float) -> tuple[int, int, int]:
+    """(agencies, people, activities a year) at `scale`."""
+    n_agencies = max(2, round(100 * scale))
+    n_people = max(10 * n_agencies, round(5000 * scale))
+    per_year = max(50 * n_agencies, round(ACTIVITIES_PER_YEAR * scale))
+    return n_agencies, n_people, per_year
+
+
 def generate(*, scale: float = 1.0, seed: int = 42, years=None, force: bool = False, log=print):
     """Load a county into the current (PostgreSQL) database; returns the number of rows per table."""
     from django.contrib.auth.hashers import make_password
@@ -489,34 +1025,11 @@ def generate(*, scale: float = 1.0, seed: int = 42, years=None, force: bool = Fa
     from activities.stats import stats_rebuild
     from studyportal.accounts.models import Organization, RoleAssignment, User
 
-    if connection.vendor != "postgresql":
-        raise SystemExit("bench.generate loads with PostgreSQL COPY: set DATABASE_URL=postgres://…")
-    has_bench, has_other = bench_data_state()
-    if has_other and not force:
-        raise SystemExit(
-            "This database holds data that is not bench data; refusing to add a county to it "
-            "(use a database of its own, or --force)."
-        )
-    if has_bench and has_other:
-        raise SystemExit("Bench data sits beside other data here; remove it by hand before generating again.")
-
+    has_bench = _check_target(force)
     years = list(years or default_years())
-    rng = random.Random(seed)
+    kinds = Kinds.from_registry()
+    n_agencies, n_people, per_year = _sizes(scale)
     started = time.monotonic()
-    counts: dict[str, int] = {}
-    kind_keys, kind_cum = _weighted(rng, KIND_WEIGHTS)
-    status_keys, status_cum = _weighted(rng, STATUS_WEIGHTS)
-    att_keys, att_cum = _weighted(rng, ATTENDANCE_WEIGHTS)
-    level_keys, level_cum = _weighted(rng, PUBLICITY_LEVEL_WEIGHTS)
-    outlets_by_level = {}
-    for level, outlet in OUTLETS:
-        outlets_by_level.setdefault(level, []).append(outlet)
-
-    n_agencies = max(2, round(100 * scale))
-    n_people = max(10 * n_agencies, round(5000 * scale))
-    per_year = max(50 * n_agencies, round(ACTIVITIES_PER_YEAR * scale))
-    joined = datetime.datetime(2021, 1, 4, 9, 0, tzinfo=TZ)
-    password = make_password(BENCH_PASSWORD)
 
     with connection.cursor() as cursor:
         try:
@@ -531,7 +1044,9 @@ def generate(*, scale: float = 1.0, seed: int = 42, years=None, force: bool = Fa
                 "TRUNCATE accounts_organization, accounts_user, activities_studymaterial"
                 " RESTART IDENTITY CASCADE"
             )
-        ids = Ids(
+        load = Load(
+            cursor,
+            random.Random(seed),
             [
                 Organization,
                 User,
@@ -545,467 +1060,44 @@ def generate(*, scale: float = 1.0, seed: int = 42, years=None, force: bool = Fa
                 Publicity,
                 StudyPlan,
                 PlanItem,
-            ]
+            ],
         )
         restore = []
         for model in (Attendance, Activity, Activity.materials.through, StudyPoints):
             restore += _drop_indexes(cursor, model._meta.db_table)
 
-        def writer(model, *fields):
-            return CopyWriter(cursor, model, fields, counts)
-
-        # Organizations: the committee, agencies, branches.
-        orgs = writer(
-            Organization, "id", "code", "name", "kind", "path", "low_points_threshold", "is_active", "parent"
-        )
-        committee_id = ids.take(Organization)
-        orgs.add(
-            committee_id,
-            f"{PREFIX}-xzjggw",
-            "县直机关工委（基准）",
-            "committee",
-            f"/{committee_id}/",
-            None,
-            True,
-            None,
-        )
-        names = list(AGENCY_NAMES)
-        weights = [rng.uniform(0.4, 1.6) for _ in range(n_agencies)]
-        total_weight = sum(weights)
-        agencies = []  # dicts: id, path, name, branches [(id, path)], people, leaders …
-        for index in range(n_agencies):
-            name = names[index % len(names)]
-            if index >= len(names):
-                name = f"{name}（{index // len(names) + 1}）"
-            agency_id = ids.take(Organization)
-            path = f"/{committee_id}/{agency_id}/"
-            orgs.add(agency_id, f"{PREFIX}-a{index + 1:03d}", name, "agency", path, 8000, True, committee_id)
-            size = max(10, round(n_people * weights[index] / total_weight))
-            n_branches = 1 if size < 35 else (2 if size < 65 else 3)
-            n_branches = max(1, min(3, n_branches + rng.choice((-1, 0, 0, 1))))
-            branches = []
-            for b in range(n_branches):
-                branch_id = ids.take(Organization)
-                branch_name = f"{name}机关党支部" if n_branches == 1 else f"{name}第{'一二三'[b]}党支部"
-                orgs.add(
-                    branch_id,
-                    f"{PREFIX}-a{index + 1:03d}-b{b + 1}",
-                    branch_name,
-                    "branch",
-                    f"{path}{branch_id}/",
-                    None,
-                    True,
-                    agency_id,
-                )
-                branches.append({"id": branch_id, "members": []})
-            agencies.append({"id": agency_id, "name": name, "size": size, "branches": branches})
-        orgs.flush()
-
-        # People and roles: everyone is staff of their agency; one secretary for the agency and
-        # one for each further branch; a recorder per branch.
-        users = writer(
-            User,
-            "id",
-            "password",
-            "is_superuser",
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "is_staff",
-            "is_active",
-            "date_joined",
-            "real_name",
-            "position",
-            "is_party_member",
-            "is_leader",
-            "must_change_password",
-            "agency",
-            "branch",
-        )
-        roles = writer(RoleAssignment, "id", "role", "organization", "user")
-        admin_id = ids.take(User)
-        users.add(
-            admin_id,
-            password,
-            True,
-            "bench_admin",
-            "",
-            "",
-            "",
-            True,
-            True,
-            joined,
-            "赵永刚",
-            "县直机关工委管理员",
-            True,
-            False,
-            False,
-            committee_id,
-            None,
-        )
-        roles.add(ids.take(RoleAssignment), "admin", committee_id, admin_id)
-        for a_index, agency in enumerate(agencies):
-            taken = set()
-            people = []
-            n_leaders = rng.randint(3, 5)
-            for p in range(agency["size"]):
-                user_id = ids.take(User)
-                branch = agency["branches"][p % len(agency["branches"])]
-                leader = p < n_leaders
-                username = f"{PREFIX}_a{a_index + 1:03d}_{p + 1:03d}"
-                position = LEADER_POSITIONS[p] if leader else rng.choice(POSITIONS)
-                role = "staff"
-                role_org = agency["id"]
-                is_secretary_slot = n_leaders <= p < n_leaders + len(agency["branches"])
-                is_recorder_slot = (
-                    n_leaders + len(agency["branches"]) <= p < n_leaders + 2 * len(agency["branches"])
-                )
-                if is_secretary_slot:
-                    branch = agency["branches"][p - n_leaders]
-                    position = "机关党支部书记"
-                    role = "secretary"
-                    role_org = agency["id"] if p == n_leaders else branch["id"]
-                    branch["secretary"] = user_id
-                elif is_recorder_slot:
-                    branch = agency["branches"][p - n_leaders - len(agency["branches"])]
-                    position = "党支部组织委员"
-                    role = "recorder"
-                    branch["recorder"] = user_id
-                if a_index == 0 and p == n_leaders:
-                    username = "bench_secretary"
-                elif a_index == 0 and p == n_leaders + len(agency["branches"]):
-                    username = "bench_recorder"
-                elif a_index == 0 and p == agency["size"] - 1:
-                    username = "bench_staff"
-                party = leader or role != "staff" or rng.random() < 0.85
-                users.add(
-                    user_id,
-                    password if username in ACCOUNTS else "!bench",
-                    False,
-                    username,
-                    "",
-                    "",
-                    "",
-                    False,
-                    True,
-                    joined,
-                    _unique_name(rng, taken),
-                    position,
-                    party,
-                    leader,
-                    False,
-                    agency["id"],
-                    branch["id"],
-                )
-                roles.add(ids.take(RoleAssignment), role, role_org, user_id)
-                if role != "staff":
-                    roles.add(ids.take(RoleAssignment), "staff", agency["id"], user_id)
-                branch["members"].append(user_id)
-                people.append(user_id)
-            agency["people"] = people
-            agency["leaders"] = people[:n_leaders]
-        users.flush()
-        roles.flush()
-
-        # Study materials: the books and films, and a few hundred study titles built from them.
-        materials = writer(StudyMaterial, "id", "title")
-        titles = list(BOOKS)
-        for theme in THEMES:
-            for part in (
-                "学习辅导",
-                "专题读本",
-                "应知应会",
-                "案例选编",
-                "问答",
-                "学习资料汇编",
-                "研讨提纲",
-                "专题辅导报告",
-                "知识测试题",
-                "学习笔记选编",
-                "工作手册",
-                "典型案例",
-            ):
-                titles.append(f"{theme}{part}")
-        book_ids = []
-        for title in titles:
-            book_ids.append(ids.take(StudyMaterial))
-            materials.add(book_ids[-1], title)
-        film_ids = []
-        for title in FILMS:
-            film_ids.append(ids.take(StudyMaterial))
-            materials.add(film_ids[-1], title)
-        materials.flush()
-        popular = book_ids[:30]  # the real books are studied far more often than the rest
-
-        activities = writer(
-            Activity,
-            "id",
-            "organization",
-            "kind",
-            "date",
-            "start_time",
-            "end_time",
-            "title",
-            "location",
-            "speaker",
-            "speaker_name",
-            "given_by_leader",
-            "oath_renewed",
-            "households_reached",
-            "enterprises_reached",
-            "outside_headcount",
-            "hours",
-            "notes",
-            "status",
-            "review_comment",
-            "recorded_by",
-            "reviewed_by",
-            "reviewed_at",
-            "submitted_at",
-            "created_at",
-            "updated_at",
-            "imported",
-            "import_key",
-            "deleted_at",
-        )
-        attendance = writer(Attendance, "id", "status", "signed_in_at", "activity", "person")
-        links = writer(Activity.materials.through, "id", "activity", "studymaterial")
-        rectification = writer(
-            RectificationItem,
-            "id",
-            "year",
-            "problem",
-            "category",
-            "source",
-            "measures",
-            "deadline",
-            "status",
-            "closing_evidence",
-            "closed_at",
-            "created_at",
-            "imported",
-            "import_key",
-            "deleted_at",
-            "agency",
-            "closed_by",
-            "created_by",
-            "found_in",
-            "owner",
-        )
-        points = writer(StudyPoints, "id", "year", "month", "platform", "points", "imported", "person")
-        publicity = writer(
-            Publicity,
-            "id",
-            "date",
-            "title",
-            "outlet",
-            "level",
-            "form",
-            "link",
-            "imported",
-            "activity",
-            "agency",
-            "created_by",
-        )
-        plans = writer(StudyPlan, "id", "year", "title", "agency")
-        plan_items = writer(
-            PlanItem, "id", "month", "kind", "topic", "measures", "fulfilled_by", "lead", "plan"
-        )
-        rand, choice, randint, bisect = rng.random, rng.choice, rng.randint, __import__("bisect").bisect
-        att_status_cache = {}
-
+        committee_id, agencies = _organizations(load, n_agencies, n_people)
+        _people(load, committee_id, agencies, make_password(BENCH_PASSWORD))
+        materials = _materials(load)
         for year in years:
             year_started = time.monotonic()
             for agency in agencies:
-                share = round(per_year * agency["size"] / n_people)
-                branches = agency["branches"]
-                leaders = agency["leaders"]
-                for _ in range(share):
-                    activity_id = ids.take(Activity)
-                    kind = kind_keys[bisect(kind_cum, rand() * kind_cum[-1])]
-                    status = status_keys[bisect(status_cum, rand() * status_cum[-1])]
-                    date = _weekday(rng, year)
-                    branch = choice(branches)
-                    if kind in AGENCY_LEVEL:
-                        org_id = agency["id"]
-                        pool = leaders + [b["secretary"] for b in branches]
-                        attendees = pool
-                    else:
-                        org_id = branch["id"]
-                        pool = branch["members"]
-                        attendees = rng.sample(pool, max(1, int(len(pool) * rng.uniform(0.45, 0.9))))
-                    theme = choice(THEMES)
-                    location = f"{agency['name']}{choice(('三楼会议室', '二楼会议室', '党员活动室'))}"
-                    speaker_id, speaker_name, given_by_leader = None, "", False
-                    oath, households, enterprises, outside = False, None, None, 0
-                    title = theme
-                    material_ids = []
-                    if kind in ("party_lecture", "guest_lecture"):
-                        roll = rand()
-                        if kind == "guest_lecture" and roll < 0.7:
-                            speaker_name = (
-                                f"{choice(('县委党校', '市委党校', '县委宣传部'))}{choice(SURNAMES)}教授"
-                            )
-                        elif roll < 0.85:
-                            speaker_id, given_by_leader = choice(leaders), True
-                        else:
-                            speaker_id = branch["secretary"]
-                        title = f"专题党课：{theme}" if kind == "party_lecture" else f"专题辅导：{theme}"
-                    elif kind in AGENCY_LEVEL or kind == "weekly_study":
-                        speaker_id = leaders[0] if kind in AGENCY_LEVEL else branch["secretary"]
-                    if kind == "field_visit":
-                        location = choice(SITES)
-                        oath = rand() < 0.4
-                        title = f"到{location}开展“{theme}”主题学习活动"
-                    elif kind == "film_viewing":
-                        material_ids = [choice(film_ids)]
-                        title = f"组织观看《{FILMS[material_ids[0] - film_ids[0]]}》"
-                    elif kind == "household_visit":
-                        households = randint(3, 30)
-                        title = f"挂钩帮扶入户走访（{theme}）"
-                    elif kind == "enterprise_service":
-                        enterprises = randint(1, 12)
-                        title = f"服务企业座谈会（{theme}）"
-                    elif kind == "volunteer_service":
-                        outside = randint(0, 40)
-                        title = f"“{theme}”志愿服务活动"
-                    if kind in LEADING and rand() < 0.7:
-                        material_ids = rng.sample(popular if rand() < 0.6 else book_ids, randint(1, 2))
-                    hour = randint(8, 16)
-                    created = datetime.datetime(date.year, date.month, date.day, 18, 0, tzinfo=TZ)
-                    reviewed = created + datetime.timedelta(days=randint(1, 5))
-                    reviewer = branch["secretary"] if status in ("approved", "returned") else None
-                    activities.add(
-                        activity_id,
-                        org_id,
-                        kind,
-                        date,
-                        datetime.time(hour, 0),
-                        datetime.time(hour + 1, 30),
-                        title,
-                        location,
-                        speaker_id,
-                        speaker_name,
-                        given_by_leader,
-                        oath,
-                        households,
-                        enterprises,
-                        outside,
-                        Decimal(randint(2, 6)) / 2,
-                        f"会议围绕“{theme}”开展学习，参会人员结合工作实际交流了学习体会。",
-                        status,
-                        "请补充参会人员签到表和会议照片。" if status == "returned" else "",
-                        branch["recorder"],
-                        reviewer,
-                        reviewed if reviewer else None,
-                        created if status != "draft" else None,
-                        created,
-                        reviewed if reviewer else created,
-                        False,
-                        "",
-                        None,
-                    )
-                    for material_id in material_ids:
-                        links.add_line(
-                            f"{ids.take(Activity.materials.through)}\t{activity_id}\t{material_id}"
-                        )
-                    for person_id in attendees:
-                        roll = int(rand() * att_cum[-1])
-                        att = att_status_cache.get(roll)
-                        if att is None:
-                            att = att_status_cache[roll] = att_keys[bisect(att_cum, roll)]
-                        attendance.add_line(f"{ids.take(Attendance)}\t{att}\t\\N\t{activity_id}\t{person_id}")
-
+                _activities(load, agency, year, round(per_year * agency["size"] / n_people), kinds, materials)
                 # The year's other records of the agency.
-                for problem_category, problem in rng.sample(PROBLEMS, randint(2, 5)):
-                    state = choice(("not_started", "in_progress", "in_progress", "done", "closed"))
-                    closed = state in ("done", "closed")
-                    rectification.add(
-                        ids.take(RectificationItem),
-                        year,
-                        problem,
-                        problem_category,
-                        choice(("self_review", "inspection", "annual_summary")),
-                        choice(MEASURES),
-                        datetime.date(year, randint(6, 12), 28),
-                        state,
-                        "已完成整改并报送整改报告。" if closed else "",
-                        datetime.datetime(year, 12, 20, 10, tzinfo=TZ) if closed else None,
-                        datetime.datetime(year, randint(1, 5), 10, 10, tzinfo=TZ),
-                        False,
-                        "",
-                        None,
-                        agency["id"],
-                        leaders[0] if closed else None,
-                        branches[0]["secretary"],
-                        None,
-                        choice(leaders),
-                    )
-                for person_id in agency["people"]:
-                    base = randint(300, 1400)
-                    for month in range(1, 13):
-                        points.add_line(
-                            f"{ids.take(StudyPoints)}\t{year}\t{month}\t学习强国\t"
-                            f"{max(0, base + randint(-200, 200))}"
-                            f"\tf\t{person_id}"
-                        )
-                for _ in range(randint(15, 45)):
-                    level = level_keys[bisect(level_cum, rand() * level_cum[-1])]
-                    publicity.add(
-                        ids.take(Publicity),
-                        _weekday(rng, year),
-                        f"{agency['name']}{choice(THEMES)}工作纪实",
-                        choice(outlets_by_level[level]),
-                        level,
-                        choice(("article", "article", "video", "post")),
-                        "",
-                        False,
-                        None,
-                        agency["id"],
-                        branches[0]["recorder"],
-                    )
-                plan_id = ids.take(StudyPlan)
-                plans.add(plan_id, year, f"{agency['name']}{year}年度学习计划", agency["id"])
-                for month in range(1, 13):
-                    for kind in rng.sample(
-                        (
-                            "central_group_study",
-                            "party_lecture",
-                            "theme_party_day",
-                            "field_visit",
-                            "weekly_study",
-                        ),
-                        randint(1, 2),
-                    ):
-                        plan_items.add(
-                            ids.take(PlanItem),
-                            month,
-                            kind,
-                            f"{month}月：{choice(THEMES)}",
-                            choice(MEASURES),
-                            None,
-                            choice(leaders),
-                            plan_id,
-                        )
+                _rectification(load, agency, year)
+                _study_points(load, agency, year)
+                _publicity(load, agency, year)
+                _study_plan(load, agency, year)
             log(f"  {year}: generated in {time.monotonic() - year_started:.1f}s")
 
-        for w in (activities, attendance, links, rectification, points, publicity, plans, plan_items):
-            w.flush()
+        load.flush()
         log(f"  rows copied in {time.monotonic() - started:.1f}s; rebuilding indexes")
+        cursor.execute("SET maintenance_work_mem = '512MB'")
         for statement in restore:
             cursor.execute(statement)
-        for model in ids.next:
+        for model in load.ids.next:
             table = model._meta.db_table
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                 f" GREATEST((SELECT MAX(id) FROM {table}), 1))"
             )
         cursor.execute("SET session_replication_role = origin")
+    counts = load.counts
     log(f"  loaded in {time.monotonic() - started:.1f}s; rebuilding the summary rows")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    counts["activities_activitymonthstat"] = stats_rebuild()
+    # A year at a time: at a city's scale the whole of it would hold millions of rows in memory.
+    counts["activities_activitymonthstat"] = sum(stats_rebuild(year=year) for year in years)
     # stats_rebuild fills the per-person yearly attendance rows too.
     counts["activities_personyearstat"] = PersonYearStat.objects.count()
     with connection.cursor() as cursor:
@@ -1028,7 +1120,7 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     years = [int(y) for y in args.years.split(",") if y.strip()] or default_years()
-    url = setup_django()
+    url = setup_django(bench_database_url(args.scale))
     print(
         f"Generating a county at scale {args.scale} (seed {args.seed}, years {years})"
         f" into {urlsplit(url).path[1:]}"

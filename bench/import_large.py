@@ -5,7 +5,7 @@
 Seeds the demo (idempotent) into DATABASE_URL, writes a CSV of ROWS activities (日期, 类型, 主题, 地点,
 时长, 备注) for the demo agency, then, as a recorder of it, times the check (import_batch_check, what
 the "imports" task runs on upload) and the import (import_batch_confirm as the task runs it, with
-its progress), and prints the process's peak resident memory after each (ru_maxrss; the import's
+its progress), and prints the process's peak resident memory after each (VmHWM; the import's
 figure includes the check's). Everything is rolled back at the end.
 """
 
@@ -13,16 +13,13 @@ import argparse
 import csv
 import io
 import os
-import resource
 import sys
 import time
 from pathlib import Path
 
+from bench.run import peak_rss_mb
+
 KINDS = ("每周理论学习", "主题党日", "支部委员会会议", "志愿服务", "观影")
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def ledger_csv(rows: int) -> bytes:
@@ -72,7 +69,7 @@ def main(argv=None):
     )
     data = ledger_csv(args.rows)
     print(f"{args.rows} rows, {len(data) / 1e6:.1f} MB CSV, {connection.vendor}")
-    print(f"peak RSS at start {_peak_mb():.0f} MB")
+    print(f"peak RSS at start {peak_rss_mb():.0f} MB")
     updates = []
 
     def progress(done, total):
@@ -91,7 +88,7 @@ def main(argv=None):
         started = time.perf_counter()
         result = import_batch_check(batch=batch, progress=progress)
         print(
-            f"check:  {time.perf_counter() - started:6.1f} s, peak RSS {_peak_mb():.0f} MB, "
+            f"check:  {time.perf_counter() - started:6.1f} s, peak RSS {peak_rss_mb():.0f} MB, "
             f"ok={result.ok}, {result.created} to add, {len(updates)} progress updates, "
             f"stored preview {len(str(batch.preview)) / 1e3:.0f} KB"
         )
@@ -102,7 +99,7 @@ def main(argv=None):
         result = import_batch_confirm(batch=batch, by=recorder, progress=progress)
         batch.refresh_from_db()
         print(
-            f"import: {time.perf_counter() - started:6.1f} s, peak RSS {_peak_mb():.0f} MB, "
+            f"import: {time.perf_counter() - started:6.1f} s, peak RSS {peak_rss_mb():.0f} MB, "
             f"ok={result.ok}, {result.created} added, {len(updates)} progress updates, "
             f"{Activity.objects.filter(import_batch=batch).count()} activities written, "
             f"imported={batch.imported_at is not None}"

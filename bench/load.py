@@ -1,14 +1,16 @@
 """Load test: gunicorn serving the portal, locust driving it headless from a second process.
 
     python -m bench.load [--db postgresql,sqlite] [--users 20] [--duration 60] [--scale 1.0]
+    python -m bench.load --db postgresql --users 100 --duration 120 --scale 10   (the city)
 
 For each database: gunicorn on 127.0.0.1:8108 (3 workers × 2 threads for the 2 cores, DEBUG off),
 then locust for `--duration` seconds at `--users` concurrent users (bench/locustfile.py: reading the
 ledger, records and the dashboard; recording a session through the form and submitting it;
-approving). PostgreSQL runs on the bench county (generated if missing); SQLite on a fresh copy of the
-demo data in a temporary file, with the settings' WAL mode, IMMEDIATE transactions and busy timeout.
-Counts errors, "database is locked" in the server log, p95 and throughput, and writes
-bench/results/load-<date>-<time>.md. Loopback only; every run is bounded in time.
+approving). PostgreSQL runs on the bench database of the scale (generated if missing); SQLite on a
+fresh copy of the demo data in a temporary file, with the settings' WAL mode, IMMEDIATE transactions and
+busy timeout. Counts errors, "database is locked" in the server log, p95 and throughput, notes the
+machine's load average before and after each run (locust, gunicorn and PostgreSQL share its cores), and
+writes bench/results/load-<date>-<time>.md. Loopback only; every run is bounded in time.
 """
 
 import argparse
@@ -22,7 +24,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.generate import BENCH_DATABASE_URL, BENCH_PASSWORD
+from bench.generate import BENCH_PASSWORD, bench_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -53,7 +55,7 @@ def manage(env, *args, timeout=900):
 
 
 def prepare_postgresql(scale: float) -> tuple[dict, dict]:
-    env = server_environment(os.environ.get("DATABASE_URL", BENCH_DATABASE_URL))
+    env = server_environment(os.environ.get("DATABASE_URL", bench_database_url(scale)))
     # bench.run creates, migrates and fills the bench database when it is empty (and times nothing
     # it does not have to: --only with an unknown key).
     subprocess.run(
@@ -91,9 +93,14 @@ def wait_until_up(timeout=60):
     raise RuntimeError(f"gunicorn did not answer on {HOST}:{PORT} within {timeout}s")
 
 
+def _load_average() -> str:
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def run_once(label, env, accounts, users, duration, folder: Path) -> dict:
     log_path = folder / f"gunicorn-{label}.log"
     server = None
+    load_before = _load_average()
     with open(log_path, "w") as log:
         try:
             server = subprocess.Popen(
@@ -162,6 +169,7 @@ def run_once(label, env, accounts, users, duration, folder: Path) -> dict:
         "server_errors": server_log.count("Internal Server Error"),
         "users": users,
         "duration": duration,
+        "load": f"{load_before} → {_load_average()}",
     }
 
 
@@ -169,17 +177,18 @@ def _ms(value):
     return f"{float(value):,.0f} ms" if value not in ("", "N/A", None) else "—"
 
 
-def report(runs) -> str:
+def report(runs, database: str) -> str:
     lines = [
         f"# Load test, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
         "",
         f"gunicorn on {HOST}:{PORT}, 3 workers × 2 threads, DEBUG off; locust headless in a second process, "
         "users mixing reading (ledger, record, dashboard; weight 6), recording through the form and "
-        "submitting (weight 2) and approving (weight 2), 0.5–1.5 s between actions.",
+        "submitting (weight 2) and approving (weight 2), 0.5–1.5 s between actions. "
+        f"PostgreSQL: {database}. {os.cpu_count()} cores.",
         "",
         '| database | users | seconds | requests | failures | "database is locked" | 500s in server log '
-        "| median | p95 | max | requests/s | verdict |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| median | p95 | max | requests/s | load average before → after | verdict |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for run in runs:
         total = next(row for row in run["rows"] if row["Name"] == "Aggregated")
@@ -191,7 +200,8 @@ def report(runs) -> str:
             f"| {run['label']} | {run['users']} | {run['duration']} | {int(total['Request Count']):,} "
             f"| {failures} | {run['locked']} | {run['server_errors']} "
             f"| {_ms(total['Median Response Time'])} | {_ms(total['95%'])} "
-            f"| {_ms(total['Max Response Time'])} | {float(total['Requests/s']):.1f} | {verdict} |"
+            f"| {_ms(total['Max Response Time'])} | {float(total['Requests/s']):.1f} | {run['load']} "
+            f"| {verdict} |"
         )
     lines += ["", "Per request type:", ""]
     for run in runs:
@@ -234,7 +244,7 @@ def main(argv=None):
                 raise SystemExit(f"unknown database {db!r}")
             print(f"Load on {db}: {args.users} users for {args.duration}s …", flush=True)
             runs.append(run_once(db, env, accounts, args.users, args.duration, folder))
-    text = report(runs)
+    text = report(runs, os.environ.get("DATABASE_URL", bench_database_url(args.scale)).rsplit("/", 1)[-1])
     print(text)
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)

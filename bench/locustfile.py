@@ -13,6 +13,7 @@ import re
 from html.parser import HTMLParser
 
 import requests
+from gevent.lock import Semaphore
 from locust import HttpUser, between, task
 
 SECRETARY = os.environ.get("LOAD_SECRETARY", "bench_secretary")
@@ -20,6 +21,8 @@ RECORDER = os.environ.get("LOAD_RECORDER", "bench_recorder")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "bench-pass-2022")
 ACTIVITY_LINK = re.compile(r'href="/activities/(\d+)/"')
 _reviewer_numbers = itertools.count()
+_COOKIES = {}  # username → the cookies of its one login
+_LOGIN = Semaphore()
 
 
 class FormFields(HTMLParser):
@@ -83,9 +86,16 @@ class PortalUser(HttpUser):
     username = ""
 
     def on_start(self):
-        # Logged in outside locust's statistics: a login costs a deliberately slow password hash
-        # (PBKDF2, about a second of CPU), is not part of the mix being measured, and 20 of them at
-        # once would otherwise dominate the first seconds' percentiles.
+        # Logged in outside locust's statistics, once per account, and the session shared by the
+        # users of that account: a login costs a deliberately slow password hash (PBKDF2, about a
+        # second of CPU), is not part of the mix being measured, and 100 of them at once keep two
+        # cores busy for minutes before the first measured request.
+        with _LOGIN:
+            if self.username not in _COOKIES:
+                _COOKIES[self.username] = self.log_in()
+        self.client.cookies.update(_COOKIES[self.username])
+
+    def log_in(self):
         session = requests.Session()
         url = self.host + "/accounts/login/"
         session.get(url, timeout=120)
@@ -102,7 +112,7 @@ class PortalUser(HttpUser):
                 context={},
                 exception=RuntimeError(f"{self.username} could not log in"),
             )
-        self.client.cookies.update(session.cookies)
+        return session.cookies
 
     def csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")

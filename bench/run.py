@@ -1,14 +1,23 @@
 """Times the portal's pages at county scale, through the real URL stack.
 
     python -m bench.run [--runs 20] [--export-runs 3] [--scale 1.0] [--only dashboard,xlsx] [--no-save]
+    python -m bench.run --scales 0.1,1,10 [--runs 20] …   (the growth table: each scale in a child)
 
-Runs against DATABASE_URL (default: the PostgreSQL database studyportal_bench, created and migrated if
-missing, and filled with `bench.generate` when it holds no bench data). Each measured page is one line
+Runs against DATABASE_URL (default: the scale's own PostgreSQL database, studyportal_bench at 1.0 and
+studyportal_bench_s10 at 10, created and migrated if missing, and filled with `bench.generate` when it
+holds no bench data). Each measured page is one line
 of the table: median and 95th percentile over repeated requests made with django.test.Client (all the
 middleware, a logged-in session), the number of queries, and the page's SQL floor: the same SQL
 statements re-run bare on a cursor, so the ratio says how much of the time is Python. A page that
 fails or does not exist yet is a line with its status, not a crash. The table is printed and written to
-bench/results/<date>-<time>.md.
+bench/results/<date>-<time>.md. The exports whose memory is measured run in a process of their own
+whose peak is read from /proc (VmHWM): getrusage's figure would include the parent's pages, which a
+child inherits through fork even when it then runs a fresh interpreter.
+
+With --scales, each scale runs in a fresh child process on its own database (generated when
+missing), and the growth table compares them: a page of one agency must not grow with the data
+(median at the largest scale ≤ 1.3 × at 1.0, the same queries); the committee's pages grow only with
+the agencies they show.
 """
 
 import argparse
@@ -18,6 +27,7 @@ import json
 import math
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -28,11 +38,30 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.generate import PREFIX, bench_data_state, generate, setup_django
+from bench.generate import PREFIX, bench_data_state, bench_database_url, generate, setup_django
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 PAGE_BUDGET_OVER_FLOOR_MS = 15
+DECLARED = re.compile(r'^DECLARE "[^"]+" NO SCROLL CURSOR (?:WITH(?:OUT)? HOLD )?FOR ', re.IGNORECASE)
+# A page of one agency at the largest scale against the county: at most this much slower.
+GROWTH_LIMIT = 1.3
+CITY_SCALE = (
+    5  # from here on the committee's targets are a city's, and its ledger is written in the background
+)
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory: VmHWM, which a new program starts afresh (getrusage's
+    ru_maxrss keeps the figure of the process it was forked from), or ru_maxrss where /proc is missing."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @dataclass
@@ -43,9 +72,15 @@ class Case:
     url: str
     target_ms: float | None
     runs: int
-    kind: str = "page"  # page | export | xlsx | import | reminders
+    kind: str = "page"  # page | export | xlsx | ledger_background | import | reminders
     compare_with: str | None = None  # user whose same page must take as many queries
     follow: bool = False  # follow redirects: the time is the redirect's and the page's together
+    rows: int = 0  # of the imported ledger
+
+    @property
+    def scope(self) -> str:
+        """ "committee" for the committee's pages, which show every agency; "agency" for the rest."""
+        return "committee" if self.user == "admin" else "agency"
 
 
 @dataclass
@@ -118,8 +153,9 @@ def sql_floor_ms(statements, repeat=5) -> float:
     (some pages write their session; the floor must leave the data as it was)."""
     from django.db import connection, transaction
 
-    skip = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
-    statements = [sql for sql in statements if not sql.upper().startswith(skip)]
+    skip = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "FETCH ", "CLOSE ")
+    # A server-side cursor (.iterator()) is re-run as its query: declaring it again would clash.
+    statements = [DECLARED.sub("", sql) for sql in statements if not sql.upper().startswith(skip)]
     times = []
     for _ in range(repeat):
         with transaction.atomic():
@@ -155,7 +191,7 @@ def measure_page(case, clients) -> Result:
             response = client.get(case.url, follow=case.follow)
             _consume(response)
             result.times_ms.append((time.perf_counter() - started) * 1000)
-            if len(result.times_ms) >= 5 and sum(result.times_ms) > 60_000:
+            if len(result.times_ms) >= (1 if case.kind == "export" else 5) and sum(result.times_ms) > 60_000:
                 result.note = f"stopped after {len(result.times_ms)} runs: over a minute"
                 break
     except Exception as error:  # a broken page is a line of the table, not the end of the run
@@ -175,10 +211,17 @@ def measure_page(case, clients) -> Result:
 
 
 def measure_xlsx_in_child(case) -> Result:
-    """The committee's ledger in a process of its own, so that its peak memory is the export's."""
+    """The committee's ledger in a process of its own, so that its peak memory is the export's. In the
+    background (kind ledger_background) through the portal's task path: the child runs with
+    TASKS_BACKEND=immediate, so POST runs the `export_ledger` task in that process, and the file is
+    then downloaded from the job; its MEDIA_ROOT is a temporary folder."""
     result = Result(case)
     command = [sys.executable, "-m", "bench.run", "--xlsx-child", case.url, "--export-runs", str(case.runs)]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=1800, env=os.environ.copy())
+    env = os.environ.copy()
+    with tempfile.TemporaryDirectory(prefix="bench-media-") as media:
+        if case.kind == "ledger_background":
+            env.update(TASKS_BACKEND="immediate", MEDIA_ROOT=media)
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=3600, env=env)
     try:
         data = json.loads(completed.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
@@ -193,21 +236,43 @@ def measure_xlsx_in_child(case) -> Result:
     return result
 
 
+def _ledger_response(client, url):
+    """The ledger's download: GET, or with background exports POST (the task runs, immediately) and
+    then GET of the finished job's file."""
+    from django.conf import settings
+
+    if not settings.TASKS_BACKEND:
+        return client.get(url)
+    started = client.post(url, HTTP_ACCEPT="application/json")
+    job = started.json() if started.status_code == 202 else {}
+    if job.get("status") != "done":
+        return started
+    return client.get(job["download_url"])
+
+
 def xlsx_child(url, runs) -> dict:
     """Runs in the child process: time the export `runs` times, report the peak RSS of the process."""
+    from django.conf import settings
+
     client = _client("bench_admin")
-    baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out = {"status": "", "times_ms": [], "baseline_mb": round(baseline_mb, 1)}
+    out = {"status": "", "times_ms": [], "baseline_mb": round(peak_rss_mb(), 1)}
     try:
-        response, statements = _capture(client, url)
-        out["status"] = _status(response)
-        if response.status_code != 200:
-            return out
-        out["queries"] = len(statements)
-        out["floor_ms"] = sql_floor_ms(statements, repeat=1)
+        if not settings.TASKS_BACKEND:
+            # The download in the request: its SQL captured on a first, untimed run. In the background
+            # the SQL is the task's, and the first run is timed (at a city's scale it takes minutes).
+            response, statements = _capture(client, url)
+            _consume(response)
+            out["status"] = _status(response)
+            if response.status_code != 200:
+                return out
+            out["queries"] = len(statements)
+            out["floor_ms"] = sql_floor_ms(statements, repeat=1)
         for _ in range(runs):
             started = time.perf_counter()
-            response = client.get(url)
+            response = _ledger_response(client, url)
+            out["status"] = _status(response)
+            if response.status_code != 200:
+                return out
             with tempfile.TemporaryFile() as target:
                 for chunk in response.streaming_content if response.streaming else [response.content]:
                     target.write(chunk)
@@ -218,11 +283,11 @@ def xlsx_child(url, runs) -> dict:
                     sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
                     size_mb = target.seek(0, 2) / 1024 / 1024
                 if out["times_ms"][-1] > 40_000:
-                    break  # far past its target: repeating it would only cost minutes
+                    break  # far past a county's target: repeating it would only cost minutes
         out["note"] = f"{len(sheets)} sheets, {size_mb:.1f} MB file"
     except Exception as error:
         out["status"] = f"error: {type(error).__name__}: {str(error)[:120]}"
-    out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out["peak_mb"] = round(peak_rss_mb(), 1)
     return out
 
 
@@ -291,7 +356,7 @@ def _import_once(path, organization) -> tuple[float, int]:
         return elapsed, len(captured.captured_queries)
 
 
-def measure_import(case, organization, year, rows=10_000, probe_rows=1_000) -> Result:
+def measure_import(case, organization, year, probe_rows=1_000) -> Result:
     """A probe of `probe_rows` first: when it shows the full file would take over ten times the target,
     the probe's figures are reported with the projection instead of spending most of an hour."""
     result = Result(case)
@@ -300,6 +365,7 @@ def measure_import(case, organization, year, rows=10_000, probe_rows=1_000) -> R
             probe = Path(folder) / "probe.xlsx"
             ledger_file(probe, organization, probe_rows, year)
             probe_ms, probe_queries = _import_once(probe, organization)
+            rows = case.rows
             projected = probe_ms * rows / probe_rows
             if projected > 10 * case.target_ms:
                 result.status = "ok"
@@ -322,7 +388,7 @@ def measure_import(case, organization, year, rows=10_000, probe_rows=1_000) -> R
         except Exception as error:
             result.status = f"error: {type(error).__name__}: {str(error)[:120]}"
             return result
-    result.note = f"{rows:,} rows, {len(result.times_ms)} run(s), rolled back after each"
+    result.note = f"{case.rows:,} rows, {len(result.times_ms)} run(s), rolled back after each"
     return result
 
 
@@ -359,7 +425,11 @@ def measure_reminders(case, today: datetime.date) -> Result:
     return result
 
 
-def cases(year, detail_id, deep_page, committee_deep_page, runs, export_runs) -> list[Case]:
+def cases(
+    year, detail_id, deep_page, committee_deep_page, runs, export_runs, *, scale=1.0, largest=""
+) -> list[Case]:
+    city = scale >= CITY_SCALE
+    committee_ms = 300 if city else 200
     return [
         Case(
             "list", "Activity list, first page", "secretary", "/activities/", 60, runs, compare_with="other"
@@ -400,11 +470,13 @@ def cases(year, detail_id, deep_page, committee_deep_page, runs, export_runs) ->
             "Dashboard, committee (redirect to the overview, both timed)",
             "admin",
             f"/dashboard/?year={year}",
-            200,
+            committee_ms,
             runs,
             follow=True,
         ),
-        Case("overview", "Committee overview", "admin", f"/dashboard/overview/?year={year}", 200, runs),
+        Case(
+            "overview", "Committee overview", "admin", f"/dashboard/overview/?year={year}", committee_ms, runs
+        ),
         Case(
             "summary",
             "Annual summary page",
@@ -428,13 +500,31 @@ def cases(year, detail_id, deep_page, committee_deep_page, runs, export_runs) ->
             "Committee's Excel ledger of the year",
             "admin",
             f"/reports/{year}/export.xlsx?org={PREFIX}-xzjggw",
-            20_000,
+            None if city else 20_000,  # a city's goes through the background (next line)
             export_runs,
             kind="xlsx",
         ),
         Case(
+            "ledger_background",
+            "Committee's Excel ledger of the year, in the background (TASKS_BACKEND)",
+            "admin",
+            f"/reports/{year}/export.xlsx?org={PREFIX}-xzjggw",
+            180_000,
+            1,
+            kind="ledger_background",
+        ),
+        Case(
+            "archive",
+            "Study archive of the largest agency (.zip)",
+            "admin",
+            f"/reports/{year}/archive.zip?org={largest}",
+            None,
+            export_runs,
+            kind="export",
+        ),
+        Case(
             "reminders",
-            "send_reminders (daily cron), a county",
+            "send_reminders (daily cron), every agency",
             "admin",
             "manage.py send_reminders",
             10_000,
@@ -449,6 +539,17 @@ def cases(year, detail_id, deep_page, committee_deep_page, runs, export_runs) ->
             30_000,
             export_runs,
             "import",
+            rows=10_000,
+        ),
+        Case(
+            "import_large",
+            "Ledger import, 100,000 rows",
+            "recorder",
+            "manage.py import_ledger",
+            120_000,
+            1,
+            "import",
+            rows=100_000,
         ),
     ]
 
@@ -471,7 +572,7 @@ def verdict(result: Result) -> str:
         misses.append(f"> floor + {PAGE_BUDGET_OVER_FLOOR_MS} ms")
     if result.other_queries is not None and result.other_queries != result.queries:
         misses.append("queries vary")
-    if case.kind == "xlsx" and result.peak_mb is not None and result.peak_mb >= 300:
+    if case.kind in ("xlsx", "ledger_background") and result.peak_mb is not None and result.peak_mb >= 300:
         misses.append("≥ 300 MB")
     if case.target_ms is None and not misses:
         return "(no target)"
@@ -488,7 +589,7 @@ def table(results) -> str:
         case = result.case
         ratio = result.median / result.floor_ms if result.median and result.floor_ms else None
         target = "—" if case.target_ms is None else f"< {case.target_ms:,.0f} ms"
-        if case.kind == "xlsx":
+        if case.kind in ("xlsx", "ledger_background"):
             target += " in < 300 MB"
         extra = []
         if result.peak_mb is not None:
@@ -522,23 +623,38 @@ def data_summary(year) -> dict:
     }
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=20, help="requests per page")
-    parser.add_argument("--export-runs", type=int, default=3, help="runs of each export and of the import")
-    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1.0")))
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--only", default="", help="comma-separated case keys, e.g. dashboard,xlsx")
-    parser.add_argument("--no-save", action="store_true", help="print the table only")
-    parser.add_argument("--xlsx-child", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
 
-    setup_django()
-    if args.xlsx_child:
-        print(json.dumps(xlsx_child(args.xlsx_child, args.export_runs)))
-        return 0
 
-    from django.db import connection
+def _save(text: str, suffix: str) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    # The time in the name: a second run of the day must not overwrite the first.
+    path = RESULTS / f"{_now():%Y-%m-%d-%H%M}{suffix}.md"
+    path.write_text(text, encoding="utf-8")
+    print(f"Written to {path.relative_to(RESULTS.parent.parent)}")
+
+
+def _command_line(args) -> str:
+    scale = f"--scales {args.scales}" if args.scales else f"--scale {args.scale:g}"
+    only = f" --only {args.only}" if args.only else ""
+    return f"python -m bench.run {scale} --runs {args.runs} --export-runs {args.export_runs}{only}"
+
+
+def _environment() -> str:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    return (
+        f"Commit {commit or '?'} plus the working tree; {platform.python_implementation()} "
+        f"{platform.python_version()}, {os.cpu_count()} cores"
+    )
+
+
+def measure_scale(args) -> tuple[list[Result], str]:
+    """Every case on the current database (generated first when it holds no bench data): the results
+    and the report."""
+    from django.db.models import Count
 
     from activities.models import Activity
     from studyportal.accounts.models import Role, RoleAssignment, User
@@ -556,12 +672,15 @@ def main(argv=None):
     secretary = User.objects.get(username="bench_secretary")
     agency = secretary.agency
     # The secretary of the largest agency: the same pages must take as many queries with more rows.
-    largest = (
+    other = (
         RoleAssignment.objects.filter(role=Role.SECRETARY, organization__kind="agency")
         .exclude(organization=agency)
         .select_related("user", "organization")
+        .annotate(size=Count("organization__members"))
+        .order_by("-size", "pk")
+        .first()
+        .user
     )
-    other = max(largest, key=lambda a: a.organization.members.count()).user
     detail = (
         Activity.objects.filter(
             organization__path__startswith=agency.path, status="approved", date__year=year
@@ -581,7 +700,14 @@ def main(argv=None):
         "other": _client(other.username),
     }
     all_cases = cases(
-        year, detail.pk if detail else 0, deep_page, committee_deep, args.runs, args.export_runs
+        year,
+        detail.pk if detail else 0,
+        deep_page,
+        committee_deep,
+        args.runs,
+        args.export_runs,
+        scale=args.scale,
+        largest=other.agency.code,
     )
     only = {key.strip() for key in args.only.split(",") if key.strip()}
     load_at_start = ", ".join(f"{value:.1f}" for value in os.getloadavg())
@@ -590,7 +716,7 @@ def main(argv=None):
         if only and case.key not in only:
             continue
         started = time.monotonic()
-        if case.kind == "xlsx":
+        if case.kind in ("xlsx", "ledger_background"):
             result = measure_xlsx_in_child(case)
         elif case.kind == "import":
             result = measure_import(case, agency, year)
@@ -606,19 +732,13 @@ def main(argv=None):
         )
         results.append(result)
 
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
-    now = datetime.datetime.now(datetime.timezone.utc)
     summary = data_summary(year)
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     report = [
-        f"# Benchmark, {now:%Y-%m-%d %H:%M} UTC",
+        f"# Benchmark at scale {args.scale:g}, {_now():%Y-%m-%d %H:%M} UTC",
         "",
-        f"Commit {commit or '?'} plus the working tree; {platform.python_implementation()} "
-        f"{platform.python_version()}, {os.cpu_count()} cores; `python -m bench.run --runs {args.runs} "
-        f"--export-runs {args.export_runs}`. Load average at the end: {load} (started at {load_at_start}): "
-        "the machine's 2 cores are shared, so a high figure inflates every time below.",
+        f"{_environment()}; `{_command_line(args)}`. Load average at the end: {load} (started at "
+        f"{load_at_start}): the machine's 2 cores are shared, so a high figure inflates every time below.",
         "",
         "Data: "
         + "; ".join(
@@ -627,7 +747,7 @@ def main(argv=None):
         ),
         f"Users: secretary = bench_secretary ({agency.name}, {agency.members.count()} people), "
         f"admin = bench_admin (committee), other agency = {other.username} "
-        f"({other.agency.name}, {other.agency.members.count()} people).",
+        f"({other.agency.name}, {other.agency.members.count()} people, the largest).",
         "",
         "Times are wall-clock through django.test.Client (all middleware, a logged-in session, the response "
         "consumed). SQL floor: the page's captured statements re-run bare on a cursor. Pages must also stay "
@@ -645,16 +765,149 @@ def main(argv=None):
         ],
         "",
     ]
-    text = "\n".join(report)
+    return results, "\n".join(report)
+
+
+def _as_dict(result: Result) -> dict:
+    case = result.case
+    return {
+        "key": case.key,
+        "label": case.label,
+        "scope": case.scope,
+        "kind": case.kind,
+        "status": result.status,
+        "median": result.median,
+        "queries": result.queries,
+        "floor_ms": result.floor_ms,
+        "peak_mb": result.peak_mb,
+        "verdict": verdict(result),
+    }
+
+
+def growth_verdict(rows: dict, scales: list[float]) -> tuple[float | None, str]:
+    """(median at the largest scale ÷ at 1.0, or at the smallest without 1.0; the verdict) of one case,
+    from its row at each scale."""
+    base = rows.get(1.0) or rows.get(scales[0])
+    top = rows.get(scales[-1])
+    if not base or not top or base["median"] is None or top["median"] is None:
+        return None, "not measured"
+    ratio = top["median"] / base["median"]
+    at_top = f"at {scales[-1]:g}: {top['verdict']}"
+    if top["kind"] != "page":
+        return ratio, at_top
+    if top["scope"] == "committee":
+        return ratio, f"grows with the agencies it shows; {at_top}"
+    misses = []
+    if ratio > GROWTH_LIMIT:
+        misses.append(f"median × {ratio:.2f} > {GROWTH_LIMIT}")
+    if len({rows[scale]["queries"] for scale in scales if scale in rows}) > 1:
+        misses.append("queries differ")
+    return ratio, ("flat" if not misses else "GROWS: " + "; ".join(misses))
+
+
+def growth_table(by_scale: dict[float, list[dict]]) -> str:
+    scales = sorted(by_scale)
+    heads = " / ".join(f"{scale:g}" for scale in scales)
+    lines = [
+        f"| measure | scope | median at {heads} | queries at {heads} | SQL floor at {heads} "
+        f"| {scales[-1]:g} ÷ {1.0 if 1.0 in scales else scales[0]:g} | verdict |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    keys = list(dict.fromkeys(row["key"] for scale in scales for row in by_scale[scale]))
+    for key in keys:
+        rows = {scale: row for scale in scales for row in by_scale[scale] if row["key"] == key}
+        first = next(iter(rows.values()))
+        ratio, text = growth_verdict(rows, scales)
+
+        def cells(name, unit="", digits=1, rows=rows):
+            return " / ".join(_fmt(rows[s][name] if s in rows else None, unit, digits) for s in scales)
+
+        lines.append(
+            f"| {first['label']} | {first['scope']} | {cells('median', ' ms')} "
+            f"| {cells('queries', digits=0)} | {cells('floor_ms', ' ms')} | {_fmt(ratio, '×', 2)} | {text} |"
+        )
+    return "\n".join(lines)
+
+
+def growth(args) -> int:
+    """Each scale in a fresh child process on its own database, then the growth table."""
+    if "DATABASE_URL" in os.environ:
+        raise SystemExit("--scales uses each scale's own database: unset DATABASE_URL.")
+    scales = sorted(float(value) for value in args.scales.split(","))
+    load_at_start = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    by_scale, reports = {}, []
+    for scale in scales:
+        print(f"Scale {scale:g} …", flush=True)
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            command = [
+                *(sys.executable, "-m", "bench.run", "--scale", str(scale), "--runs", str(args.runs)),
+                *("--export-runs", str(args.export_runs), "--seed", str(args.seed), "--json", out.name),
+            ]
+            if args.only:
+                command += ["--only", args.only]
+            subprocess.run(command, check=True, env={**os.environ, "DATABASE_URL": bench_database_url(scale)})
+            data = json.loads(Path(out.name).read_text(encoding="utf-8"))
+        by_scale[scale] = data["results"]
+        reports.append(data["report"].replace("# Benchmark", "## Benchmark", 1))
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    text = "\n".join(
+        [
+            f"# Growth, {_now():%Y-%m-%d %H:%M} UTC",
+            "",
+            f"{_environment()}; `{_command_line(args)}`. Load average at the end: {load} (started at "
+            f"{load_at_start}).",
+            "",
+            "Each scale ran in a process of its own on its own database (scale 1.0 is a county: 100 "
+            "agencies, 5,000 people; 10 is a city: 1,000 agencies, 50,000 people). A page of one agency "
+            f"is flat when its median at the largest scale is at most {GROWTH_LIMIT} × the county's and "
+            "its queries are the same at every scale; the committee's pages show every agency, so they "
+            "grow with them.",
+            "",
+            growth_table(by_scale),
+            "",
+            *reports,
+        ]
+    )
+    print(text)
+    if not args.no_save:
+        _save(text, "-growth")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=20, help="requests per page")
+    parser.add_argument("--export-runs", type=int, default=3, help="runs of each export and of the import")
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1.0")))
+    parser.add_argument("--scales", default="", help="comma-separated, e.g. 0.1,1,10: the growth table")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--only", default="", help="comma-separated case keys, e.g. dashboard,xlsx")
+    parser.add_argument("--no-save", action="store_true", help="print the table only")
+    parser.add_argument("--json", help=argparse.SUPPRESS)  # a growth run's child writes its results here
+    parser.add_argument("--xlsx-child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.scales:
+        return growth(args)
+
+    setup_django(bench_database_url(args.scale))
+    if args.xlsx_child:
+        print(json.dumps(xlsx_child(args.xlsx_child, args.export_runs)))
+        return 0
+
+    from django.db import connection
+
+    results, text = measure_scale(args)
+    if args.json:
+        data = {"results": [_as_dict(result) for result in results], "report": text}
+        Path(args.json).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        connection.close()
+        return 0
     print()
     print(text)
     if not args.no_save:
-        RESULTS.mkdir(exist_ok=True)
-        suffix = "-" + "-".join(sorted(only)) if only else ""
-        # The time in the name: a second run of the day must not overwrite the first.
-        path = RESULTS / f"{now:%Y-%m-%d-%H%M}{suffix}.md"
-        path.write_text(text, encoding="utf-8")
-        print(f"Written to {path.relative_to(RESULTS.parent.parent)}")
+        only = sorted(key.strip() for key in args.only.split(",") if key.strip())
+        scale = "" if args.scale == 1.0 else f"-s{args.scale:g}".replace(".", "_")
+        _save(text, scale + "".join(f"-{key}" for key in only))
     connection.close()
     return 0
 

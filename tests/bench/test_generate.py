@@ -1,17 +1,19 @@
 """The bench county generator at a tiny scale (PostgreSQL only: it loads with COPY)."""
 
 import hashlib
+import io
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.management import call_command
 
-from activities.models import Activity, Attendance, Kind
+from activities.models import Activity, ActivityMonthStat, Attendance, Kind, PersonYearStat, StudyPoints
 from activities.stats import stats_verify
-from bench.generate import BENCH_PASSWORD, generate
+from bench.generate import BENCH_PASSWORD, bench_database_url, generate
 from studyportal.accounts.models import Organization, User
 
-pytestmark = pytest.mark.skipif(
+postgresql_only = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="bench.generate loads with PostgreSQL COPY",
 )
@@ -31,6 +33,7 @@ def fingerprint() -> str:
     return hashlib.sha256(repr((list(rows), list(attendance))).encode()).hexdigest()
 
 
+@postgresql_only
 def test_a_tiny_county_is_realistic_consistent_and_ready_to_log_in(transactional_db):
     county()
     assert Organization.objects.filter(kind="committee").count() == 1
@@ -64,6 +67,7 @@ def test_a_tiny_county_is_realistic_consistent_and_ready_to_log_in(transactional
     assert authenticate(username="bench_a002_010", password=BENCH_PASSWORD) is None
 
 
+@postgresql_only
 def test_the_same_seed_gives_the_same_county(transactional_db):
     county(seed=7)
     first = fingerprint()
@@ -73,6 +77,7 @@ def test_the_same_seed_gives_the_same_county(transactional_db):
     assert fingerprint() != first
 
 
+@postgresql_only
 def test_a_database_with_other_data_is_refused_unless_forced(transactional_db):
     Organization.objects.create(code="gongxinju", name="县工业和信息化局", kind="agency")
     with pytest.raises(SystemExit, match="not bench data"):
@@ -81,3 +86,26 @@ def test_a_database_with_other_data_is_refused_unless_forced(transactional_db):
     county(force=True)
     assert Organization.objects.filter(code="gongxinju").exists()
     assert Activity.objects.filter(organization__code__startswith="bench-").exists()
+
+
+@postgresql_only
+def test_the_generator_counts_what_it_writes_and_its_summary_rows_agree(transactional_db):
+    # Scale 0.002 of a county: its floor of 2 agencies, about 20 people, 120 activities a year.
+    counts = generate(scale=0.002, seed=3, years=(2024, 2025), log=lambda *_args: None)
+    assert Organization.objects.filter(kind="agency").count() == 2
+    people = User.objects.count() - 1  # the committee's admin is not one of them
+    assert 20 <= people <= 25  # agencies have 10 people at least
+    for year in (2024, 2025):
+        # 120 activities for 20 people: 6 a person, rounded per agency.
+        assert abs(Activity.objects.filter(date__year=year).count() - 6 * people) <= 2
+    for model in (Organization, User, Activity, Attendance, StudyPoints, ActivityMonthStat, PersonYearStat):
+        assert counts[model._meta.db_table] == model.objects.count(), model
+    assert StudyPoints.objects.count() == 2 * 12 * people
+    assert Attendance.objects.filter(activity__date__year=2025).count() > 5 * 120
+    call_command("stats_rebuild", verify=True, stdout=io.StringIO())  # raises on any difference
+
+
+def test_each_scale_has_a_database_of_its_own():
+    assert bench_database_url(1.0).endswith("/studyportal_bench")
+    assert bench_database_url(10).endswith("/studyportal_bench_s10")
+    assert bench_database_url(0.1).endswith("/studyportal_bench_s0_1")
