@@ -604,7 +604,7 @@ class Load:
 @dataclass(frozen=True)
 class Kinds:
     """The kinds as the generator draws them: the weights are the bench's, the rest the registry's
-    (activities.models.KINDS)."""
+    (activities.kinds.KINDS)."""
 
     keys: list
     cum: list
@@ -614,18 +614,18 @@ class Kinds:
 
     @classmethod
     def from_registry(cls):
-        from activities.models import CENTRAL_GROUP_KINDS, KINDS, LECTURE_KINDS, Group
+        from activities import kinds
 
-        missing = {spec.kind.value for spec in KINDS} ^ set(KIND_WEIGHTS)
+        missing = {spec.code for spec in kinds.KINDS} ^ set(KIND_WEIGHTS)
         if missing:
-            raise RuntimeError(f"KIND_WEIGHTS and activities.models.KINDS differ: {sorted(missing)}")
+            raise RuntimeError(f"KIND_WEIGHTS and activities.kinds.KINDS differ: {sorted(missing)}")
         keys, cum = _weighted(KIND_WEIGHTS)
         return cls(
             keys,
             cum,
-            frozenset(spec.kind for spec in KINDS if spec.group == Group.LEADING),
-            CENTRAL_GROUP_KINDS,
-            LECTURE_KINDS,
+            frozenset(kinds.kinds_where(group=kinds.Group.LEADING)),
+            frozenset(kinds.kinds_where(central_group=True)),
+            frozenset(kinds.kinds_where(lecture=True)),
         )
 
 
