@@ -10,6 +10,9 @@ loads in minutes on two cores; the per-month counts are rebuilt and the tables a
 
 The database is DATABASE_URL (default: the bench database, created if missing). A database that holds
 anything but bench data is refused unless --force; earlier bench data is replaced.
+
+One module although long: a function per table, in the order their foreign keys need, sharing the
+seeded random source, the names and the COPY writers; about a third of it is the names themselves.
 """
 
 import argparse

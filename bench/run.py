@@ -14,6 +14,9 @@ bench/results/<date>-<time>.md. The exports whose memory is measured run in a pr
 whose peak is read from /proc (VmHWM): getrusage's figure would include the parent's pages, which a
 child inherits through fork even when it then runs a fresh interpreter.
 
+One module although long: the cases, their measurement (pages, exports in a child, the import,
+reminders), the verdicts and the tables are one report, and each part is only read by the next.
+
 With --scales, each scale runs in a fresh child process on its own database (generated when
 missing), and the growth table compares them: a page of one agency must not grow with the data
 (median at the largest scale ≤ 1.3 × at 1.0, the same queries); the committee's pages grow only with
