@@ -62,10 +62,13 @@ def activity_list(request):
         PAGE_SIZE,
         # Unfiltered and over every agency: the list's own index serves its order from either end.
         from_either_end=not filterset.form.has_changed() and sees_whole_tree(request.user),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
     )
     rows = [_decorate(request.user, row) for row in page.object_list]
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     return render(
         request,
         "activities/list.html",
@@ -74,9 +77,32 @@ def activity_list(request):
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
+            **_pager_links(page, rows, query),
             "return_form": ReturnForm(),
         },
     )
+
+
+def _pager_links(page, rows, query) -> dict:
+    """The pager's "previous" and "next" queries. In the list's own orders by date they carry the key
+    of the page's first or last row, so that the next page is sought from it rather than stepped to
+    past every row before it (page 70,000 of a city costs what page 2 does); `page` still says which
+    page it is. The first page needs no key."""
+    seek = page.seek if rows else None
+
+    def link(number, key_name, row):
+        params = query.copy()
+        params["page"] = number
+        if seek and number > 1:
+            params[key_name] = selectors.page_key(row, seek[0])
+        return params.urlencode()
+
+    return {
+        "previous_query": link(page.previous_page_number(), "before", rows and rows[0])
+        if page.has_previous()
+        else "",
+        "next_query": link(page.next_page_number(), "after", rows and rows[-1]) if page.has_next() else "",
+    }
 
 
 # --- new / edit ------------------------------------------------------------------------------
