@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from studyportal.accounts.models import Organization
+from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import people_managed_by, sees_whole_tree
 from studyportal.downloads import as_download
 from studyportal.params import month_param, year_param
@@ -56,12 +56,16 @@ def activity_list(request):
     filterset = ActivityFilter(
         request.GET or None, queryset=selectors.activity_list_rows(request.user), request=request
     )
+    # Unfiltered and over every agency: the list's own index serves its order from either end, and
+    # holds its rows, so that a city's count may be PostgreSQL's estimate (labelled so).
+    whole_list = not filterset.form.has_changed() and sees_whole_tree(request.user)
     page = selectors.activity_page(
         filterset.qs,
         request.GET.get("page"),
         PAGE_SIZE,
-        # Unfiltered and over every agency: the list's own index serves its order from either end.
-        from_either_end=not filterset.form.has_changed() and sees_whole_tree(request.user),
+        from_either_end=whole_list,
+        # Only where the list is every record not deleted, drafts included: the index's own rows.
+        may_estimate=whole_list and sees_whole_tree(request.user, Role.RECORDER),
         after=request.GET.get("after"),
         before=request.GET.get("before"),
     )

@@ -86,3 +86,27 @@ def test_a_key_that_cannot_be_read_or_finds_nothing_falls_back_to_the_page(
         response = client.get(reverse("activities:list"), {"page": 2, "after": after})
         assert response.status_code == 200
         assert [row.pk for row in response.context["rows"]] == by_offset
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own count of the list index")
+def test_a_city_sized_whole_list_shows_the_estimate_and_says_so(
+    client_for, committee_admin, staff, agency, monkeypatch
+):
+    records = _records(staff, agency)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE activities_activity")
+    monkeypatch.setattr("activities.selectors.activity.ESTIMATE_ABOVE", 10)
+    client = client_for(committee_admin)
+    response = client.get(reverse("activities:list"))
+    page = response.context["page"]
+    assert page.estimated
+    assert abs(page.paginator.count - len(records)) <= 5
+    assert "约" in response.content.decode() or "About" in response.content.decode()
+    # Walking "next" by key still lists every row once, in order, and stops at the last.
+    forward, _ = _walk(client, {}, "next_query")
+    expected = [a.pk for a in sorted(records, key=lambda a: (a.date, a.pk), reverse=True)]
+    assert [pk for _, rows in forward for pk in rows][: len(expected)] == expected
+    # A filtered list counts exactly.
+    filtered = client.get(reverse("activities:list"), {"year": 2022})
+    assert not filtered.context["page"].estimated
+    assert filtered.context["page"].paginator.count == len(records)
