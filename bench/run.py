@@ -429,7 +429,16 @@ def measure_reminders(case, today: datetime.date) -> Result:
 
 
 def cases(
-    year, detail_id, deep_page, committee_deep_page, runs, export_runs, *, scale=1.0, largest=""
+    year,
+    detail_id,
+    deep_page,
+    committee_deep_page,
+    runs,
+    export_runs,
+    *,
+    scale=1.0,
+    largest="",
+    committee_deep_key="",
 ) -> list[Case]:
     city = scale >= CITY_SCALE
     committee_ms = 300 if city else 200
@@ -454,6 +463,15 @@ def cases(
             "Activity list, committee, deep page",
             "admin",
             f"/activities/?page={committee_deep_page}",
+            60,
+            runs,
+        ),
+        # The same page as the pager's "next" link reaches it: sought from the previous page's last row.
+        Case(
+            "list_committee_keyset",
+            "Activity list, committee, deep page by the pager's key",
+            "admin",
+            f"/activities/?page={committee_deep_page}&after={committee_deep_key}",
             60,
             runs,
         ),
@@ -697,6 +715,15 @@ def measure_scale(args) -> tuple[list[Result], str]:
     deep_page = max(1, int(mine / page_size * 0.8))
     committee_deep = max(1, int(everything / page_size * 0.8))
 
+    committee_deep_key = ""
+    if not args.only or "list_committee_keyset" in args.only:
+        # The key of the last row of the page before: what the pager's "next" link carries.
+        last = (
+            Activity.objects.filter(deleted_at__isnull=True)
+            .order_by("-date", "-id")
+            .values_list("date", "id")[(committee_deep - 1) * page_size - 1]
+        )
+        committee_deep_key = f"{last[0].isoformat()}.{last[1]}"
     clients = {
         "secretary": _client("bench_secretary"),
         "admin": _client("bench_admin"),
@@ -711,6 +738,7 @@ def measure_scale(args) -> tuple[list[Result], str]:
         args.export_runs,
         scale=args.scale,
         largest=other.agency.code,
+        committee_deep_key=committee_deep_key,
     )
     only = {key.strip() for key in args.only.split(",") if key.strip()}
     load_at_start = ", ".join(f"{value:.1f}" for value in os.getloadavg())

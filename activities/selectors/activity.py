@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -92,7 +93,89 @@ def activity_list_rows(user):
     return _activities_in_scope(user).order_by(*LIST_ORDER)
 
 
-def activity_page(queryset, number, per_page: int, *, from_either_end: bool = False):
+# The orders a page can be sought in by key instead of stepped to by offset: (field, id), either way.
+SEEK_FIELDS = ("date",)
+
+
+def seek_order(ordering) -> tuple[str, bool, bool] | None:
+    """(field, field descending, id descending) when `ordering` is one a page can be sought in by a
+    row's key (a field of SEEK_FIELDS, then the id), else None."""
+    if len(ordering) != 2 or ordering[1].lstrip("-") not in ("id", "pk"):
+        return None
+    field = ordering[0].lstrip("-")
+    if field not in SEEK_FIELDS:
+        return None
+    return field, ordering[0].startswith("-"), ordering[1].startswith("-")
+
+
+def page_key(row, field: str = "date") -> str:
+    """A row's place in a seekable order, for the pager's links: `2026-03-01.1234`."""
+    return f"{getattr(row, field).isoformat()}.{row.pk}"
+
+
+def _parse_key(key) -> tuple[datetime.date, int] | None:
+    value, _, pk = str(key or "").partition(".")
+    try:
+        return datetime.date.fromisoformat(value), int(pk)
+    except ValueError:
+        return None
+
+
+def _seek(ids, seek, key, per_page: int, *, backwards: bool):
+    """The ids of the `per_page` rows just after the key in the order (just before it when
+    `backwards`): a walk of the order's index from the key, whatever the page's depth."""
+    field, field_desc, id_desc = seek
+    if backwards:
+        field_desc, id_desc = not field_desc, not id_desc
+    value, pk = key
+    field_op, id_op = ("lt" if field_desc else "gt"), ("lt" if id_desc else "gt")
+    # (field, id) past (value, pk): the first condition bounds the index range, the second breaks ties.
+    past = Q(**{f"{field}__{field_op}e": value}) & (
+        Q(**{f"{field}__{field_op}": value}) | Q(**{f"pk__{id_op}": pk})
+    )
+    order = [f"-{field}" if field_desc else field, "-pk" if id_desc else "pk"]
+    return ids.filter(past).order_by(*order)[:per_page]
+
+
+# Above this many rows, the unfiltered list of every agency shows PostgreSQL's own count of its index
+# (labelled "about"): an exact COUNT would walk all of them on every page (0.2–0.5 s for a city's
+# 1.8 M). Below it, and on any filtered list, the count is exact.
+ESTIMATE_ABOVE = 200_000
+LIST_INDEX = "activity_list_order"
+
+
+def _count_or_estimate(ids) -> tuple[int, bool]:
+    """(count, estimated) of the unfiltered list in one query: the planner's count of the list's
+    partial index (`pg_class.reltuples`, kept by VACUUM and ANALYZE) when it is above
+    ESTIMATE_ABOVE, else the exact COUNT (a subquery PostgreSQL runs only then)."""
+    queryset = ids.order_by()
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return queryset.count(), False
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT CASE WHEN reltuples > %s THEN reltuples::bigint
+                ELSE (SELECT COUNT(*) FROM ({sql}) AS rows) END, reltuples > %s
+                FROM pg_class WHERE relname = %s""",
+            [ESTIMATE_ABOVE, *params, ESTIMATE_ABOVE, LIST_INDEX],
+        )
+        row = cursor.fetchone()
+    if row is None:  # no such index: count
+        return queryset.count(), False
+    return int(row[0]), bool(row[1])
+
+
+def activity_page(
+    queryset,
+    number,
+    per_page: int,
+    *,
+    from_either_end: bool = False,
+    after=None,
+    before=None,
+    may_estimate: bool = False,
+):
     """One page of `queryset` with everything a list row needs, and `missing` set on each row.
 
     Two queries whatever the page: the count, then the page's rows. The subqueries of a row (head
@@ -102,28 +185,66 @@ def activity_page(queryset, number, per_page: int, *, from_either_end: bool = Fa
     `from_either_end`: the queryset is a whole list in an indexed order (no filter), so a page past
     the middle is read backwards from the end, stepping over fewer index entries. Not for filtered
     rows: walking from the far end past rows that do not match (a filter on the year) costs more.
+
+    `after` / `before`: the key (`page_key`) of the last row of the page before this one / of the
+    first row of the page after it, which the pager's links carry: the page's rows are then sought
+    from that key (as cheap on page 70,000 as on page 2) and `number` only says which page it is.
+    A key the order cannot seek by, or that finds no rows, falls back to the page's offset.
+    `page.seek`: the order's (field, descending, id descending) when its pages can be sought by key
+    (`seek_order`), else None.
+
+    `may_estimate`: the queryset is the unfiltered list of every agency (the list's partial index
+    holds exactly its rows), whose count may be PostgreSQL's estimate above ESTIMATE_ABOVE rows;
+    `page.estimated` says so. A page past the middle named by number alone is then read from the
+    far end as the estimate places it, and "next" is offered while a page is full.
     """
     ordering = list(queryset.query.order_by) or list(LIST_ORDER)
     if not any(key.lstrip("-") in ("id", "pk") for key in ordering):
         # A unique last key, so that pages neither repeat nor skip rows that share a date or a title.
         ordering.append("-id")
     ids = queryset.order_by(*ordering).values("pk")
-    page = Paginator(ids, per_page).get_page(number)
-    count = page.paginator.count
+    paginator = Paginator(ids, per_page)
+    estimated = False
+    if may_estimate:
+        paginator.count, estimated = _count_or_estimate(ids)  # `count` is a cached property
+    page = paginator.get_page(number)
+    page.seek = seek = seek_order(ordering)
+    page.estimated = estimated
+    count = paginator.count
     if not count:
         page.object_list = []
         return page
     start, end = page.start_index() - 1, page.end_index()
+    sought = _parse_key(after or before) if seek and page.number > 1 else None
+    if sought:
+        rows = _page_rows(_seek(ids, seek, sought, per_page, backwards=not after), ordering)
+        if rows:
+            page.object_list = rows
+            return _estimated_end(page, per_page)
     if from_either_end and count - end < start:
-        # The order is total (it ends with the id), so these are the same rows.
+        # The order is total (it ends with the id), so these are the same rows; on an estimated
+        # count the page's place is as near as the estimate (the pager's keys then lead on exactly).
         backwards = [key[1:] if key.startswith("-") else f"-{key}" for key in ordering]
-        page_ids = ids.order_by(*backwards)[count - end : count - start]
+        page_ids = ids.order_by(*backwards)[max(count - end, 0) : max(count - start, 0)]
     else:
         page_ids = ids[start:end]
+    page.object_list = _page_rows(page_ids, ordering)
+    return _estimated_end(page, per_page)
+
+
+def _estimated_end(page, per_page: int):
+    """On an estimated count the last page is not known: a full page offers "next"."""
+    if page.estimated:
+        full = len(page.object_list) == per_page
+        page.has_next = lambda: full
+        page.has_other_pages = lambda: full or page.number > 1
+    return page
+
+
+def _page_rows(page_ids, ordering) -> list[Activity]:
     # The row shows who recorded it only through permissions, which read `recorded_by_id`.
     rows = _with_list_data(Activity.objects.filter(pk__in=page_ids), related=("organization", "speaker"))
-    page.object_list = with_missing(rows.order_by(*ordering))
-    return page
+    return with_missing(rows.order_by(*ordering))
 
 
 def get_activity_for_user(user, pk: int, *, drafts_of_others: bool = False) -> Activity:

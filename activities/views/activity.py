@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from studyportal.accounts.models import Organization
+from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import people_managed_by, sees_whole_tree
 from studyportal.downloads import as_download
 from studyportal.params import month_param, year_param
@@ -56,16 +56,23 @@ def activity_list(request):
     filterset = ActivityFilter(
         request.GET or None, queryset=selectors.activity_list_rows(request.user), request=request
     )
+    # Unfiltered and over every agency: the list's own index serves its order from either end, and
+    # holds its rows, so that a city's count may be PostgreSQL's estimate (labelled so).
+    whole_list = not filterset.form.has_changed() and sees_whole_tree(request.user)
     page = selectors.activity_page(
         filterset.qs,
         request.GET.get("page"),
         PAGE_SIZE,
-        # Unfiltered and over every agency: the list's own index serves its order from either end.
-        from_either_end=not filterset.form.has_changed() and sees_whole_tree(request.user),
+        from_either_end=whole_list,
+        # Only where the list is every record not deleted, drafts included: the index's own rows.
+        may_estimate=whole_list and sees_whole_tree(request.user, Role.RECORDER),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
     )
     rows = [_decorate(request.user, row) for row in page.object_list]
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     return render(
         request,
         "activities/list.html",
@@ -74,9 +81,32 @@ def activity_list(request):
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
+            **_pager_links(page, rows, query),
             "return_form": ReturnForm(),
         },
     )
+
+
+def _pager_links(page, rows, query) -> dict:
+    """The pager's "previous" and "next" queries. In the list's own orders by date they carry the key
+    of the page's first or last row, so that the next page is sought from it rather than stepped to
+    past every row before it (page 70,000 of a city costs what page 2 does); `page` still says which
+    page it is. The first page needs no key."""
+    seek = page.seek if rows else None
+
+    def link(number, key_name, row):
+        params = query.copy()
+        params["page"] = number
+        if seek and number > 1:
+            params[key_name] = selectors.page_key(row, seek[0])
+        return params.urlencode()
+
+    return {
+        "previous_query": link(page.previous_page_number(), "before", rows and rows[0])
+        if page.has_previous()
+        else "",
+        "next_query": link(page.next_page_number(), "after", rows and rows[-1]) if page.has_next() else "",
+    }
 
 
 # --- new / edit ------------------------------------------------------------------------------
