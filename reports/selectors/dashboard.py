@@ -33,6 +33,7 @@ from activities.models import (
 )
 from activities.selectors.norms import (
     DueNorm,
+    NormCounts,
     active_norms,
     due_order,
     gap_message,
@@ -478,10 +479,15 @@ def dashboard(
 
 
 def organizations_norms_due(
-    organizations: list[Organization], *, today: datetime.date | None = None
+    organizations: list[Organization],
+    *,
+    today: datetime.date | None = None,
+    counts: NormCounts | None = None,
 ) -> list[DueNorm]:
     """`norms_due` for each organization, most urgent first: the active rules (one query), then the
-    norms engine's two per organization (four in the first days of January)."""
-    norms = active_norms()
-    due = [d for org in organizations for d in norms_due(organization=org, today=today, norms=norms)]
+    norms engine's three per organization (six in the first days of January), none where `counts`
+    has counted that organization's year already (the overview's tally)."""
+    if counts is None:
+        counts = NormCounts(active_norms())
+    due = [d for org in organizations for d in norms_due(organization=org, today=today, counts=counts)]
     return sorted(due, key=due_order)
