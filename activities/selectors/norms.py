@@ -335,6 +335,23 @@ def _status(actual: int, minimum: int, end: datetime.date, through: datetime.dat
     return NOT_DUE if end > through else GAP
 
 
+def _period_result(
+    norm: Norm, monthly, window: tuple[int, int, int, datetime.date], through: datetime.date, unknown: bool
+) -> PeriodResult:
+    """One period of a rule (`window`: one of `_windows`) against the activities per month; a rule
+    that cannot be checked (`unknown`: `secretary_unknown`) has no gaps, only periods not yet due."""
+    index, first, stop, end = window
+    actual = sum(monthly[first:stop])
+    status = _status(actual, norm.minimum, end, through)
+    return PeriodResult(
+        period=index,
+        kind=norm.period,
+        required=norm.minimum,
+        actual=actual,
+        status=NOT_DUE if unknown and status == GAP else status,
+    )
+
+
 def _monthly_per_target(*, organization: Organization, year: int, norms: list[Norm] | None = None):
     """(rule, organization, activities per month [index 1–12]) for each rule that applies.
 
@@ -453,19 +470,7 @@ def norm_results(
         targets = counts.targets(organization, year)
     for norm, org, monthly in targets:
         unknown = secretary_unknown(norm, org)
-        periods = []
-        for index, first, stop, end in windows[norm.period]:
-            actual = sum(monthly[first:stop])
-            status = _status(actual, norm.minimum, end, through)
-            periods.append(
-                PeriodResult(
-                    period=index,
-                    kind=norm.period,
-                    required=norm.minimum,
-                    actual=actual,
-                    status=NOT_DUE if unknown and status == GAP else status,
-                )
-            )
+        periods = [_period_result(norm, monthly, window, through, unknown) for window in windows[norm.period]]
         results.append(NormResult(norm=norm, organization=org, periods=periods, secretary_unknown=unknown))
     return results
 
@@ -730,9 +735,27 @@ def norms_due(
         years.insert(0, today.year - 1)
     due = []
     for year in years:
-        for result in norm_results(organization=organization, year=year, through=through, counts=counts):
-            kind = result.norm.period
-            for period in result.periods:
+        windows = _windows(year)
+        # The periods that can be due now: begun by today and not ended more than `warning_days` ago
+        # (those of `norm_results` that the loop below would pass over, left uncounted: a city's
+        # year has ~100,000 periods, a few thousand of them current).
+        current = {
+            kind: [
+                window
+                for window in kind_windows
+                if datetime.date(year, window[1], 1) <= today and (window[3] - today).days + 1 > -warning_days
+            ]
+            for kind, kind_windows in windows.items()
+        }
+        for norm, org, monthly in counts.targets(organization, year):
+            unknown = secretary_unknown(norm, org)
+            kind = norm.period
+            # Where the rule cannot be checked every begun period stays "not due" (amber, however old).
+            periods = [
+                _period_result(norm, monthly, window, through, unknown)
+                for window in (windows[kind] if unknown else current[kind])
+            ]
+            for period in periods:
                 if period.status == MET:
                     continue
                 end = _period_end(year, kind, period.period)
@@ -747,8 +770,8 @@ def norms_due(
                     continue  # missed longer ago: the norms page lists it
                 due.append(
                     DueNorm(
-                        norm=result.norm,
-                        organization=result.organization,
+                        norm=norm,
+                        organization=org,
                         year=year,
                         period=period,
                         end=end,
