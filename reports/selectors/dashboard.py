@@ -219,11 +219,13 @@ def central_group_norm(norms: list[Norm]) -> int:
     return CENTRAL_GROUP_DEFAULT_NORM
 
 
+# Each read of Status.values rebuilds the list; the overview reads it for each agency.
+RECTIFICATION_STATUSES = tuple(RectificationItem.Status.values)
+
+
 @dataclass
 class RectificationFigures:
-    by_status: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(RectificationItem.Status.values, 0)
-    )
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RECTIFICATION_STATUSES, 0))
     overdue: int = 0
 
     @property
@@ -248,10 +250,6 @@ def _rectification_aggregates(year: int, today: datetime.date) -> dict:
     }
     sums["overdue"] = Count("id", filter=overdue_q(today))
     return sums
-
-
-# Each read of Status.values rebuilds the list; the overview reads it for each agency.
-RECTIFICATION_STATUSES = tuple(RectificationItem.Status.values)
 
 
 def _rectification_from(row: dict) -> RectificationFigures:
