@@ -309,12 +309,20 @@ def _counts(
     monthly: dict = {}
     joined: dict = {}
     path_of: dict = {}
+    # A city's year is ~100,000 rows: no objects per row beyond the key, a list only when first seen.
     for secretary_only, org_id, path, kind, month, n, j in rows:
         key = (secretary_only, org_id, kind)
         path_of[org_id] = path
-        for counts, value in ((monthly, n), (joined, j)):
-            if value:
-                counts.setdefault(key, [0] * 13)[month] += value
+        if n:
+            months = monthly.get(key)
+            if months is None:
+                months = monthly[key] = [0] * 13
+            months[month] += n
+        if j:
+            months = joined.get(key)
+            if months is None:
+                months = joined[key] = [0] * 13
+            months[month] += j
     return monthly, joined, path_of
 
 
