@@ -309,12 +309,20 @@ def _counts(
     monthly: dict = {}
     joined: dict = {}
     path_of: dict = {}
+    # A city's year is ~100,000 rows: no objects per row beyond the key, a list only when first seen.
     for secretary_only, org_id, path, kind, month, n, j in rows:
         key = (secretary_only, org_id, kind)
         path_of[org_id] = path
-        for counts, value in ((monthly, n), (joined, j)):
-            if value:
-                counts.setdefault(key, [0] * 13)[month] += value
+        if n:
+            months = monthly.get(key)
+            if months is None:
+                months = monthly[key] = [0] * 13
+            months[month] += n
+        if j:
+            months = joined.get(key)
+            if months is None:
+                months = joined[key] = [0] * 13
+            months[month] += j
     return monthly, joined, path_of
 
 
@@ -333,6 +341,23 @@ def _status(actual: int, minimum: int, end: datetime.date, through: datetime.dat
     if actual >= minimum:
         return MET
     return NOT_DUE if end > through else GAP
+
+
+def _period_result(
+    norm: Norm, monthly, window: tuple[int, int, int, datetime.date], through: datetime.date, unknown: bool
+) -> PeriodResult:
+    """One period of a rule (`window`: one of `_windows`) against the activities per month; a rule
+    that cannot be checked (`unknown`: `secretary_unknown`) has no gaps, only periods not yet due."""
+    index, first, stop, end = window
+    actual = sum(monthly[first:stop])
+    status = _status(actual, norm.minimum, end, through)
+    return PeriodResult(
+        period=index,
+        kind=norm.period,
+        required=norm.minimum,
+        actual=actual,
+        status=NOT_DUE if unknown and status == GAP else status,
+    )
 
 
 def _monthly_per_target(*, organization: Organization, year: int, norms: list[Norm] | None = None):
@@ -405,43 +430,69 @@ def active_norms() -> list[Norm]:
     return list(Norm.objects.filter(is_active=True))
 
 
+class NormCounts:
+    """The counting of `_monthly_per_target`, done once per organization and year and shared by the
+    passes of one request (the overview's tally and its rules due now read the same year's monthly
+    counts: a city's ~235,000 rows, once instead of twice). `norms`: the active rules, read on first
+    use when not given. The rules stay those of `norm_results`, `norm_tally` and `norms_due`, which
+    take a NormCounts where a caller has one."""
+
+    def __init__(self, norms: list[Norm] | None = None):
+        self._norms = norms
+        self._targets: dict[tuple[int, int], list] = {}
+
+    @property
+    def norms(self) -> list[Norm]:
+        if self._norms is None:
+            self._norms = active_norms()
+        return self._norms
+
+    def targets(self, organization: Organization, year: int) -> list:
+        """(rule, organization, activities per month) per rule that applies, as `_monthly_per_target`."""
+        key = (organization.pk, year)
+        if key not in self._targets:
+            self._targets[key] = list(
+                _monthly_per_target(organization=organization, year=year, norms=self.norms)
+            )
+        return self._targets[key]
+
+
 def norm_results(
     *,
     organization: Organization,
     year: int,
     through: datetime.date | None = None,
     norms: list[Norm] | None = None,
+    counts: NormCounts | None = None,
 ):
     """Each active rule against the approved activities of `year`, as a list of NormResult (which
-    rules apply to whom: `_monthly_per_target`; `norms`: the active rules when the caller has them).
+    rules apply to whom: `_monthly_per_target`; `norms`: the active rules when the caller has them;
+    `counts`: the counting shared with other passes of the request).
     Periods ending after `through` (default: today) and not yet met are "not yet due", not gaps."""
     through = through or timezone.localdate()
     windows = _windows(year)
     results = []
-    for norm, org, monthly in _monthly_per_target(organization=organization, year=year, norms=norms):
+    if counts is None:
+        targets = _monthly_per_target(organization=organization, year=year, norms=norms)
+    else:
+        targets = counts.targets(organization, year)
+    for norm, org, monthly in targets:
         unknown = secretary_unknown(norm, org)
-        periods = []
-        for index, first, stop, end in windows[norm.period]:
-            actual = sum(monthly[first:stop])
-            status = _status(actual, norm.minimum, end, through)
-            periods.append(
-                PeriodResult(
-                    period=index,
-                    kind=norm.period,
-                    required=norm.minimum,
-                    actual=actual,
-                    status=NOT_DUE if unknown and status == GAP else status,
-                )
-            )
+        periods = [_period_result(norm, monthly, window, through, unknown) for window in windows[norm.period]]
         results.append(NormResult(norm=norm, organization=org, periods=periods, secretary_unknown=unknown))
     return results
 
 
 def norm_tally(
-    *, organization: Organization, year: int, through: datetime.date | None = None
+    *,
+    organization: Organization,
+    year: int,
+    through: datetime.date | None = None,
+    counts: NormCounts | None = None,
 ) -> list[tuple[Organization, int, int]]:
     """(organization, periods met, periods due) per rule that applies: what `norm_results` says,
-    counted without building a result per period (a committee's year has ~9,000 of them)."""
+    counted without building a result per period (a committee's year has ~9,000 of them).
+    `counts`: the counting shared with other passes of the request."""
     through = through or timezone.localdate()
     # Per kind of period: each period's months, and how many periods have ended by `through` (the
     # first ones: the periods run in order).
@@ -451,7 +502,8 @@ def norm_tally(
         ended[period] = sum(end <= through for *_rest, end in windows)
     month = Norm.Period.MONTH
     tally = []
-    for norm, org, monthly in _monthly_per_target(organization=organization, year=year):
+    targets = (counts or NormCounts()).targets(organization, year)
+    for norm, org, monthly in targets:
         if secretary_unknown(norm, org):
             tally.append((org, 0, 0))  # cannot be checked: neither met nor due
             continue
@@ -671,27 +723,47 @@ def norms_due(
     today: datetime.date | None = None,
     warning_days: int | None = None,
     norms: list[Norm] | None = None,
+    counts: NormCounts | None = None,
 ) -> list[DueNorm]:
     """The periods of `norm_results` that are not met and are running today (green, amber within
     `warning_days` of their end) or ended within the last `warning_days` days (red), most urgent first.
 
     The counting is `norm_results`'s, through yesterday: a period that ends today is still open.
     In the first days of January the previous year's last periods are checked as well (their own
-    count, a second pass of the engine).
+    count, a second pass of the engine). `counts`: the counting shared with other passes of the
+    request (a page that also shows this year's tally counts once).
     """
     today = today or timezone.localdate()
     warning_days = norm_warning_days() if warning_days is None else warning_days
-    if norms is None:
-        norms = active_norms()
+    if counts is None:
+        counts = NormCounts(norms)
     through = today - datetime.timedelta(days=1)
     years = [today.year]
     if (today - datetime.timedelta(days=warning_days)).year < today.year:
         years.insert(0, today.year - 1)
     due = []
     for year in years:
-        for result in norm_results(organization=organization, year=year, through=through, norms=norms):
-            kind = result.norm.period
-            for period in result.periods:
+        windows = _windows(year)
+        # The periods that can be due now: begun by today and not ended more than `warning_days` ago
+        # (those of `norm_results` that the loop below would pass over, left uncounted: a city's
+        # year has ~100,000 periods, a few thousand of them current).
+        current = {
+            kind: [
+                window
+                for window in kind_windows
+                if datetime.date(year, window[1], 1) <= today and (window[3] - today).days + 1 > -warning_days
+            ]
+            for kind, kind_windows in windows.items()
+        }
+        for norm, org, monthly in counts.targets(organization, year):
+            unknown = secretary_unknown(norm, org)
+            kind = norm.period
+            # Where the rule cannot be checked every begun period stays "not due" (amber, however old).
+            periods = [
+                _period_result(norm, monthly, window, through, unknown)
+                for window in (windows[kind] if unknown else current[kind])
+            ]
+            for period in periods:
                 if period.status == MET:
                     continue
                 end = _period_end(year, kind, period.period)
@@ -706,8 +778,8 @@ def norms_due(
                     continue  # missed longer ago: the norms page lists it
                 due.append(
                     DueNorm(
-                        norm=result.norm,
-                        organization=result.organization,
+                        norm=norm,
+                        organization=org,
                         year=year,
                         period=period,
                         end=end,

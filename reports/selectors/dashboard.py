@@ -33,6 +33,7 @@ from activities.models import (
 )
 from activities.selectors.norms import (
     DueNorm,
+    NormCounts,
     active_norms,
     due_order,
     gap_message,
@@ -218,11 +219,13 @@ def central_group_norm(norms: list[Norm]) -> int:
     return CENTRAL_GROUP_DEFAULT_NORM
 
 
+# Each read of Status.values rebuilds the list; the overview reads it for each agency.
+RECTIFICATION_STATUSES = tuple(RectificationItem.Status.values)
+
+
 @dataclass
 class RectificationFigures:
-    by_status: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(RectificationItem.Status.values, 0)
-    )
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RECTIFICATION_STATUSES, 0))
     overdue: int = 0
 
     @property
@@ -247,10 +250,6 @@ def _rectification_aggregates(year: int, today: datetime.date) -> dict:
     }
     sums["overdue"] = Count("id", filter=overdue_q(today))
     return sums
-
-
-# Each read of Status.values rebuilds the list; the overview reads it for each agency.
-RECTIFICATION_STATUSES = tuple(RectificationItem.Status.values)
 
 
 def _rectification_from(row: dict) -> RectificationFigures:
@@ -478,10 +477,15 @@ def dashboard(
 
 
 def organizations_norms_due(
-    organizations: list[Organization], *, today: datetime.date | None = None
+    organizations: list[Organization],
+    *,
+    today: datetime.date | None = None,
+    counts: NormCounts | None = None,
 ) -> list[DueNorm]:
     """`norms_due` for each organization, most urgent first: the active rules (one query), then the
-    norms engine's two per organization (four in the first days of January)."""
-    norms = active_norms()
-    due = [d for org in organizations for d in norms_due(organization=org, today=today, norms=norms)]
+    norms engine's three per organization (six in the first days of January), none where `counts`
+    has counted that organization's year already (the overview's tally)."""
+    if counts is None:
+        counts = NormCounts(active_norms())
+    due = [d for org in organizations for d in norms_due(organization=org, today=today, counts=counts)]
     return sorted(due, key=due_order)

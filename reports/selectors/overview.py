@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from activities import kinds
 from activities.models import ActivityMonthStat, RectificationItem
-from activities.selectors.norms import AMBER, RED, norm_tally
+from activities.selectors.norms import AMBER, RED, NormCounts, norm_tally
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import orgs_visible_to, scope_paths, scope_q
@@ -107,8 +107,9 @@ def overview(
 ) -> list[OverviewRow]:
     """One row per agency the user administers. Queries: the agencies, the monthly counts, the
     rectification counts, the summaries, the roots, and the norms engine's four per root (one root
-    for a committee admin), then for the rules due now the active rules and the engine's three per
-    root (six in the first days of January): none grows with the number of agencies or records."""
+    for a committee admin); the rules due now reuse that counting when `year` is this year (otherwise
+    the engine's three per root; three more in the first days of January): none grows with the number
+    of agencies or records."""
     today = today or timezone.localdate()
     agencies = list(
         orgs_visible_to(user, Role.ADMIN)
@@ -165,14 +166,16 @@ def overview(
             rows[summary["agency_id"]].summary_status = summary["status"]
 
     roots = overview_roots(user)
+    # The year's counting is read once for the tally and the rules due now (when the year is this one).
+    counts = NormCounts()
     for root in roots:
-        for organization, met, due in norm_tally(organization=root, year=year, through=today):
+        for organization, met, due in norm_tally(organization=root, year=year, through=today, counts=counts):
             row = row_for_path(organization.path)
             if row is not None:
                 row.norms_met += met
                 row.norms_due += due
     # Amber and red are about now, whatever year is shown.
-    for due in organizations_norms_due(roots, today=today):
+    for due in organizations_norms_due(roots, today=today, counts=counts):
         row = row_for_path(due.organization.path)
         if row is not None and due.colour == AMBER:
             row.norms_amber += 1

@@ -144,9 +144,10 @@ def _more_agencies(committee, staff, n):
 
 # The session and the user (2), the roles (1); the agencies (1), the monthly counts (1),
 # rectification (1), summaries (1), the roots (1); the norms engine per root: rules, agencies,
-# branches, counts (4); the rules due now: the active rules (1) and the norms engine per root:
-# agencies, branches, counts (3; 3 more in the first days of January).
-OVERVIEW_QUERIES = 17
+# branches, counts (4); the rules due now, with the same rules: the norms engine per root for this
+# year, 2026 (3; 3 more in the first days of January; none when the year shown is this year, whose
+# counting the tally's is).
+OVERVIEW_QUERIES = 16
 
 
 @pytest.mark.parametrize("n", [1, 15])
@@ -160,6 +161,20 @@ def test_the_overview_runs_the_same_queries_whatever_the_number_of_agencies(
         response = client.get(URL, {"year": YEAR})
     assert response.status_code == 200
     assert len(rows(response.content.decode())) == n + 1  # and the fixture's agency
+
+
+def test_the_overview_of_this_year_counts_the_norms_once(
+    client_for, committee_admin, committee, staff, django_assert_num_queries, today_is
+):
+    # The tally and the rules due now read the same year: its counting (agencies, branches, counts)
+    # is shared, so three fewer queries than for another year.
+    today_is(datetime.date(YEAR, 5, 20))
+    _more_agencies(committee, staff, 3)
+    client = client_for(committee_admin)
+    with django_assert_num_queries(OVERVIEW_QUERIES - 3):
+        response = client.get(URL, {"year": YEAR})
+    assert response.status_code == 200
+    assert len(rows(response.content.decode())) == 4
 
 
 def test_the_committee_finds_the_ledger_of_every_agency_on_the_overview(
