@@ -1,6 +1,7 @@
 """Load test: gunicorn serving the portal, locust driving it headless from a second process.
 
     python -m bench.load [--db postgresql,sqlite] [--users 20] [--duration 60] [--scale 1.0]
+                         [--wait 5,15] [--agencies 50]
     python -m bench.load --db postgresql --users 100 --duration 120 --scale 10   (the city)
 
 For each database: gunicorn on 127.0.0.1:8108 (3 workers × 2 threads for the 2 cores, DEBUG off),
@@ -11,11 +12,21 @@ fresh copy of the demo data in a temporary file, with the settings' WAL mode, IM
 busy timeout. Counts errors, "database is locked" in the server log, p95 and throughput, notes the
 machine's load average before and after each run (locust, gunicorn and PostgreSQL share its cores), and
 writes bench/results/load-<date>-<time>.md. Loopback only; every run is bounded in time.
+
+Who the users are. `--wait LOW,HIGH` is each user's pause between two actions, in seconds: 5–15 by
+default, a person reading the page they opened (a ledger, a record, the dashboard) before the next
+click; `--wait 0.5,1.5` is a stress mix that shows the server's capacity in requests a second rather
+than what people see. On PostgreSQL the users work in `--agencies` different agencies, each with that
+agency's own secretary and recorder, as a city's
+users are: a hundred people approving in one agency would all wait on that agency's monthly count rows,
+which no real agency sees. The demo on SQLite has one agency. Every user starts signed in (a session
+made by Django's `login()` before the run), so no password hash is timed or competes for the cores.
 """
 
 import argparse
 import csv
 import datetime
+import json
 import os
 import subprocess
 import sys
@@ -24,7 +35,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.generate import BENCH_PASSWORD, bench_database_url
+from bench.generate import PREFIX, bench_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -54,7 +65,52 @@ def manage(env, *args, timeout=900):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
 
 
-def prepare_postgresql(scale: float) -> tuple[dict, dict]:
+def agency_accounts(n: int) -> list[list[str]]:
+    """[secretary, recorder] usernames of `n` bench agencies spread over the whole list (inside
+    Django: the `--prepare-accounts` child)."""
+    from studyportal.accounts.models import Organization, Role, RoleAssignment
+
+    agencies = list(
+        Organization.objects.filter(kind=Organization.Kind.AGENCY, code__startswith=f"{PREFIX}-")
+        .order_by("path")
+        .values_list("pk", flat=True)
+    )
+    step = max(1, len(agencies) // max(1, n))
+    pairs = []
+    for agency in agencies[::step][:n]:
+        holders = [
+            RoleAssignment.objects.filter(organization_id=agency, role=role)
+            .order_by("user__username")
+            .values_list("user__username", flat=True)
+            .first()
+            for role in (Role.SECRETARY, Role.RECORDER)
+        ]
+        if all(holders):
+            pairs.append(holders)
+    return pairs
+
+
+def signed_in(usernames) -> dict[str, str]:
+    """A session for each account, made by Django's own `login()` as the login page's would be (in
+    the server's session store): the users start signed in, so that no password hash — about a
+    second of CPU each, and not part of the mix measured — runs while the load is timed."""
+    from django.contrib.auth import login
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import RequestFactory
+
+    from studyportal.accounts.models import User
+
+    sessions = {}
+    for user in User.objects.filter(username__in=usernames):
+        request = RequestFactory().get("/")
+        SessionMiddleware(lambda request: None).process_request(request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.save()
+        sessions[user.username] = request.session.session_key
+    return sessions
+
+
+def prepare_postgresql(scale: float, agencies: int) -> tuple[dict, dict]:
     env = server_environment(os.environ.get("DATABASE_URL", bench_database_url(scale)))
     # bench.run creates, migrates and fills the bench database when it is empty (and times nothing
     # it does not have to: --only with an unknown key).
@@ -65,20 +121,31 @@ def prepare_postgresql(scale: float) -> tuple[dict, dict]:
         check=True,
         timeout=1800,
     )
-    accounts = {
-        "LOAD_SECRETARY": "bench_secretary",
-        "LOAD_RECORDER": "bench_recorder",
-        "LOAD_PASSWORD": BENCH_PASSWORD,
-    }
-    return env, accounts
+    return env, prepared_accounts(env, agencies)
 
 
 def prepare_sqlite(folder: Path) -> tuple[dict, dict]:
     env = server_environment(f"sqlite:///{folder / 'load.sqlite3'}")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed_demo")
-    accounts = {"LOAD_SECRETARY": "secretary", "LOAD_RECORDER": "recorder", "LOAD_PASSWORD": "demo-pass-2022"}
-    return env, accounts
+    return env, prepared_accounts(env, 0)
+
+
+def prepared_accounts(env, agencies: int) -> dict:
+    """The locust users' environment: their agencies' accounts (LOAD_ACCOUNTS) and a signed-in
+    session for each (LOAD_SESSIONS), made in a child process on the server's database. `agencies`
+    0 is the demo's one agency."""
+    prepared = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--prepare-accounts", str(agencies)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=600,
+        capture_output=True,
+        text=True,
+    )
+    pairs, sessions = json.loads(prepared.stdout.strip().splitlines()[-1])
+    return {"LOAD_ACCOUNTS": json.dumps(pairs), "LOAD_SESSIONS": json.dumps(sessions)}
 
 
 def wait_until_up(timeout=60):
@@ -97,7 +164,37 @@ def _load_average() -> str:
     return ", ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
-def run_once(label, env, accounts, users, duration, folder: Path) -> dict:
+def locust(accounts: dict, *, users: int, duration: int, wait: str, prefix: Path) -> None:
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{duration}s",
+            "--host",
+            f"http://{HOST}:{PORT}",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "10",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **accounts, "LOAD_WAIT": wait},
+        timeout=duration + 120,
+        check=False,
+    )
+
+
+def run_once(label, env, accounts, users, duration, folder: Path, wait: str) -> dict:
     log_path = folder / f"gunicorn-{label}.log"
     server = None
     load_before = _load_average()
@@ -124,34 +221,11 @@ def run_once(label, env, accounts, users, duration, folder: Path) -> dict:
                 stderr=subprocess.STDOUT,
             )
             wait_until_up()
+            # Each worker's first requests import and compile what the rest reuse: 20 s of a few
+            # users first, not counted, as a server that has been up for a while would be.
+            locust(accounts, users=min(users, 10), duration=20, wait="0.5,1.5", prefix=folder / "warm-up")
             prefix = folder / f"locust-{label}"
-            subprocess.run(
-                [
-                    str(BIN / "locust"),
-                    "-f",
-                    str(ROOT / "bench" / "locustfile.py"),
-                    "--headless",
-                    "--users",
-                    str(users),
-                    "--spawn-rate",
-                    str(users),
-                    "--run-time",
-                    f"{duration}s",
-                    "--host",
-                    f"http://{HOST}:{PORT}",
-                    "--csv",
-                    str(prefix),
-                    "--only-summary",
-                    "--stop-timeout",
-                    "10",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                cwd=ROOT,
-                env={**os.environ, **accounts},
-                timeout=duration + 120,
-                check=False,
-            )
+            locust(accounts, users=users, duration=duration, wait=wait, prefix=prefix)
         finally:
             if server is not None:
                 server.terminate()
@@ -170,6 +244,8 @@ def run_once(label, env, accounts, users, duration, folder: Path) -> dict:
         "users": users,
         "duration": duration,
         "load": f"{load_before} → {_load_average()}",
+        "agencies": len(json.loads(accounts["LOAD_ACCOUNTS"])),
+        "wait": wait,
     }
 
 
@@ -177,18 +253,21 @@ def _ms(value):
     return f"{float(value):,.0f} ms" if value not in ("", "N/A", None) else "—"
 
 
-def report(runs, database: str) -> str:
+def report(runs, database: str | None) -> str:
     lines = [
         f"# Load test, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
         "",
         f"gunicorn on {HOST}:{PORT}, 3 workers × 2 threads, DEBUG off; locust headless in a second process, "
         "users mixing reading (ledger, record, dashboard; weight 6), recording through the form and "
-        "submitting (weight 2) and approving (weight 2), 0.5–1.5 s between actions. "
-        f"PostgreSQL: {database}. {os.cpu_count()} cores.",
+        "submitting (weight 2) and approving (weight 2), each with its agency's secretary or recorder; "
+        "the pause between two actions of a user is the *wait* column. "
+        + (f"PostgreSQL: {database}. " if database else "")
+        + f"{os.cpu_count()} cores.",
         "",
-        '| database | users | seconds | requests | failures | "database is locked" | 500s in server log '
-        "| median | p95 | max | requests/s | load average before → after | verdict |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        '| database | users | agencies | wait | seconds | requests | failures | "database is locked" '
+        "| 500s in server log | median | p95 | max | requests/s | load average before → after | verdict |",
+        "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
+        "| --- |",
     ]
     for run in runs:
         total = next(row for row in run["rows"] if row["Name"] == "Aggregated")
@@ -197,7 +276,8 @@ def report(runs, database: str) -> str:
         ok = failures == 0 and run["locked"] == 0 and p95 is not None and p95 < P95_TARGET_MS
         verdict = "met" if ok else "MISSED"
         lines.append(
-            f"| {run['label']} | {run['users']} | {run['duration']} | {int(total['Request Count']):,} "
+            f"| {run['label']} | {run['users']} | {run['agencies']} | {run['wait'].replace(',', '–')} s "
+            f"| {run['duration']} | {int(total['Request Count']):,} "
             f"| {failures} | {run['locked']} | {run['server_errors']} "
             f"| {_ms(total['Median Response Time'])} | {_ms(total['95%'])} "
             f"| {_ms(total['Max Response Time'])} | {float(total['Requests/s']):.1f} | {run['load']} "
@@ -228,8 +308,23 @@ def main(argv=None):
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=int, default=60, help="seconds of load per database")
     parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1.0")))
+    parser.add_argument("--wait", default="5,15", help="a user's pause between actions, LOW,HIGH seconds")
+    parser.add_argument("--agencies", type=int, default=50, help="PostgreSQL: agencies the users work in")
     parser.add_argument("--no-save", action="store_true")
+    # The child of prepare_postgresql: sets the agencies' passwords and prints their accounts.
+    parser.add_argument("--prepare-accounts", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.prepare_accounts is not None:
+        import django
+
+        django.setup()
+        n = args.prepare_accounts
+        pairs = agency_accounts(n) if n else [["secretary", "recorder"]]
+        print(json.dumps([pairs, signed_in({name for pair in pairs for name in pair})]))
+        return 0
+    low, high = (float(part) for part in args.wait.split(","))
+    if not 0 <= low <= high:
+        raise SystemExit(f"--wait wants LOW,HIGH seconds with 0 <= LOW <= HIGH, not {args.wait!r}")
     runs = []
     with tempfile.TemporaryDirectory(prefix="studyportal-load-") as name:
         folder = Path(name)
@@ -237,14 +332,15 @@ def main(argv=None):
         manage(static_env, "collectstatic", "--noinput", "-v0")  # DEBUG off serves the manifest
         for db in [item.strip() for item in args.db.split(",") if item.strip()]:
             if db == "postgresql":
-                env, accounts = prepare_postgresql(args.scale)
+                env, accounts = prepare_postgresql(args.scale, args.agencies)
             elif db == "sqlite":
                 env, accounts = prepare_sqlite(folder)
             else:
                 raise SystemExit(f"unknown database {db!r}")
             print(f"Load on {db}: {args.users} users for {args.duration}s …", flush=True)
-            runs.append(run_once(db, env, accounts, args.users, args.duration, folder))
-    text = report(runs, os.environ.get("DATABASE_URL", bench_database_url(args.scale)).rsplit("/", 1)[-1])
+            runs.append(run_once(db, env, accounts, args.users, args.duration, folder, args.wait))
+    database = os.environ.get("DATABASE_URL", bench_database_url(args.scale)).rsplit("/", 1)[-1]
+    text = report(runs, database if any(run["label"] == "postgresql" for run in runs) else None)
     print(text)
     if not args.no_save:
         RESULTS.mkdir(exist_ok=True)

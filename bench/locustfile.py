@@ -1,28 +1,28 @@
 """Locust users for `python -m bench.load`: people reading, recording and reviewing at once.
 
-The accounts come from the environment (LOAD_SECRETARY, LOAD_RECORDER, LOAD_PASSWORD) so that the same
-file drives the bench county on PostgreSQL and the demo agency on SQLite. Loopback only: the host is
-given by bench.load (127.0.0.1).
+The accounts come from the environment so that the same file drives the bench on PostgreSQL and the
+demo agency on SQLite: LOAD_ACCOUNTS, a JSON list of [secretary, recorder] usernames, one pair per
+agency (the users are dealt out over the agencies in turn); LOAD_SESSIONS, each account's signed-in
+session key; LOAD_WAIT, "LOW,HIGH", the seconds a user pauses between two actions. Loopback only: the
+host is given by bench.load (127.0.0.1).
 """
 
 import datetime
 import itertools
+import json
 import os
 import random
 import re
 from html.parser import HTMLParser
 
-import requests
-from gevent.lock import Semaphore
 from locust import HttpUser, between, task
 
-SECRETARY = os.environ.get("LOAD_SECRETARY", "bench_secretary")
-RECORDER = os.environ.get("LOAD_RECORDER", "bench_recorder")
-PASSWORD = os.environ.get("LOAD_PASSWORD", "bench-pass-2022")
+ACCOUNTS = json.loads(os.environ["LOAD_ACCOUNTS"])
+SESSIONS = json.loads(os.environ["LOAD_SESSIONS"])
+WAIT = [float(part) for part in os.environ.get("LOAD_WAIT", "5,15").split(",")]
 ACTIVITY_LINK = re.compile(r'href="/activities/(\d+)/"')
 _reviewer_numbers = itertools.count()
-_COOKIES = {}  # username → the cookies of its one login
-_LOGIN = Semaphore()
+_user_numbers = itertools.count()
 
 
 class FormFields(HTMLParser):
@@ -82,37 +82,14 @@ class FormFields(HTMLParser):
 
 class PortalUser(HttpUser):
     abstract = True
-    wait_time = between(0.5, 1.5)
-    username = ""
+    wait_time = between(*WAIT)
+    role = 0  # the index in an account pair: 0 the secretary, 1 the recorder
 
     def on_start(self):
-        # Logged in outside locust's statistics, once per account, and the session shared by the
-        # users of that account: a login costs a deliberately slow password hash (PBKDF2, about a
-        # second of CPU), is not part of the mix being measured, and 100 of them at once keep two
-        # cores busy for minutes before the first measured request.
-        with _LOGIN:
-            if self.username not in _COOKIES:
-                _COOKIES[self.username] = self.log_in()
-        self.client.cookies.update(_COOKIES[self.username])
-
-    def log_in(self):
-        session = requests.Session()
-        url = self.host + "/accounts/login/"
-        session.get(url, timeout=120)
-        token = session.cookies.get("csrftoken", "")
-        data = {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token}
-        session.post(url, data, headers={"Referer": url}, timeout=120)
-        if "sessionid" not in session.cookies:
-            self.environment.events.request.fire(
-                request_type="POST",
-                name="login",
-                response_time=0,
-                response_length=0,
-                response=None,
-                context={},
-                exception=RuntimeError(f"{self.username} could not log in"),
-            )
-        return session.cookies
+        self.username = ACCOUNTS[next(_user_numbers) % len(ACCOUNTS)][self.role]
+        # Signed in before the run (bench.load made the session with Django's login()): a login's
+        # password hash is not part of the mix being measured.
+        self.client.cookies.set("sessionid", SESSIONS[self.username])
 
     def csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")
@@ -137,7 +114,6 @@ class Reader(PortalUser):
     """A secretary looking around: the ledger, a record, the dashboard."""
 
     weight = 6
-    username = SECRETARY
 
     @task(3)
     def list_and_detail(self):
@@ -160,7 +136,7 @@ class Recorder(PortalUser):
     """A recorder logging a weekly study session through the form, then submitting it."""
 
     weight = 2
-    username = RECORDER
+    role = 1
 
     @task
     def record(self):
@@ -187,7 +163,6 @@ class Reviewer(PortalUser):
     """A secretary approving what was submitted; each reviewer takes its own share of the queue."""
 
     weight = 2
-    username = SECRETARY
 
     def on_start(self):
         super().on_start()
