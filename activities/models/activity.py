@@ -162,6 +162,15 @@ class Activity(models.Model):
                 name="activity_list_order",
                 condition=models.Q(deleted_at__isnull=True),
             ),
+            # The norms engine's lectures given by a secretary (activities/selectors/norms.py): from
+            # each secretary, their counted lectures of one year, instead of every record they ever
+            # spoke at (the plain speaker index) or every lecture of the year.
+            models.Index(
+                fields=["speaker", "kind", "date"],
+                name="activity_speaker_kind_date",
+                include=["organization"],
+                condition=models.Q(status="approved", deleted_at__isnull=True, speaker__isnull=False),
+            ),
         ]
 
     def __str__(self):
