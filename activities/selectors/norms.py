@@ -723,6 +723,50 @@ def norm_warning_days() -> int:
     return settings.NORM_WARNING_DAYS
 
 
+def _due_periods(organization: Organization, today: datetime.date, warning_days: int, counts: NormCounts):
+    """(rule, organization, year, period index, actual, status, end, days left, colour) of each period
+    that `norms_due` reports, as plain tuples: the overview counts a city's colours without an object
+    per period (`norms_due_colours`)."""
+    through = today - datetime.timedelta(days=1)
+    years = [today.year]
+    if (today - datetime.timedelta(days=warning_days)).year < today.year:
+        years.insert(0, today.year - 1)
+    for year in years:
+        windows = _windows(year)
+        # The periods that can be due now: begun by today and not ended more than `warning_days` ago
+        # (those of `norm_results` that the loop below would pass over, left uncounted: a city's
+        # year has ~100,000 periods, a few thousand of them current).
+        current = {
+            kind: [
+                window
+                for window in kind_windows
+                if datetime.date(year, window[1], 1) <= today and (window[3] - today).days + 1 > -warning_days
+            ]
+            for kind, kind_windows in windows.items()
+        }
+        for norm, org, monthly in counts.targets(organization, year):
+            unknown = secretary_unknown(norm, org)
+            minimum = norm.minimum
+            # Where the rule cannot be checked every begun period stays "not due" (amber, however old).
+            for index, first, stop, end in windows[norm.period] if unknown else current[norm.period]:
+                actual = sum(monthly[first:stop])
+                status = _status(actual, minimum, end, through)
+                if status == MET:
+                    continue
+                if unknown:
+                    status = NOT_DUE
+                days_left = (end - today).days + 1
+                if status == NOT_DUE:
+                    if datetime.date(year, first, 1) > today:
+                        continue  # a later period of the year
+                    colour = AMBER if days_left <= warning_days else GREEN
+                elif -days_left < warning_days:
+                    colour = RED
+                else:
+                    continue  # missed longer ago: the norms page lists it
+                yield norm, org, year, index, actual, status, end, days_left, colour
+
+
 def norms_due(
     *,
     organization: Organization,
@@ -743,55 +787,37 @@ def norms_due(
     warning_days = norm_warning_days() if warning_days is None else warning_days
     if counts is None:
         counts = NormCounts(norms)
-    through = today - datetime.timedelta(days=1)
-    years = [today.year]
-    if (today - datetime.timedelta(days=warning_days)).year < today.year:
-        years.insert(0, today.year - 1)
-    due = []
-    for year in years:
-        windows = _windows(year)
-        # The periods that can be due now: begun by today and not ended more than `warning_days` ago
-        # (those of `norm_results` that the loop below would pass over, left uncounted: a city's
-        # year has ~100,000 periods, a few thousand of them current).
-        current = {
-            kind: [
-                window
-                for window in kind_windows
-                if datetime.date(year, window[1], 1) <= today and (window[3] - today).days + 1 > -warning_days
-            ]
-            for kind, kind_windows in windows.items()
-        }
-        for norm, org, monthly in counts.targets(organization, year):
-            unknown = secretary_unknown(norm, org)
-            kind = norm.period
-            # Where the rule cannot be checked every begun period stays "not due" (amber, however old).
-            periods = [
-                _period_result(norm, monthly, window, through, unknown)
-                for window in (windows[kind] if unknown else current[kind])
-            ]
-            for period in periods:
-                if period.status == MET:
-                    continue
-                end = _period_end(year, kind, period.period)
-                days_left = (end - today).days + 1
-                if period.status == NOT_DUE:
-                    if datetime.date(year, _period_months(kind, period.period).start, 1) > today:
-                        continue  # a later period of the year
-                    colour = AMBER if days_left <= warning_days else GREEN
-                elif -days_left < warning_days:
-                    colour = RED
-                else:
-                    continue  # missed longer ago: the norms page lists it
-                due.append(
-                    DueNorm(
-                        norm=norm,
-                        organization=org,
-                        year=year,
-                        period=period,
-                        end=end,
-                        days_left=days_left,
-                        colour=colour,
-                    )
-                )
+    due = [
+        DueNorm(
+            norm=norm,
+            organization=org,
+            year=year,
+            period=PeriodResult(
+                period=index, kind=norm.period, required=norm.minimum, actual=actual, status=status
+            ),
+            end=end,
+            days_left=days_left,
+            colour=colour,
+        )
+        for norm, org, year, index, actual, status, end, days_left, colour in _due_periods(
+            organization, today, warning_days, counts
+        )
+    ]
     due.sort(key=due_order)
     return due
+
+
+def norms_due_colours(
+    organizations: list[Organization], *, today: datetime.date | None = None, counts: NormCounts | None = None
+) -> list[tuple[Organization, str]]:
+    """(organization, colour) of each period `norms_due` reports for these organizations, unordered:
+    what a page that only counts them needs, without a DueNorm per period."""
+    today = today or timezone.localdate()
+    warning_days = norm_warning_days()
+    if counts is None:
+        counts = NormCounts()
+    return [
+        (due[1], due[-1])
+        for organization in organizations
+        for due in _due_periods(organization, today, warning_days, counts)
+    ]
