@@ -14,7 +14,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -259,15 +259,25 @@ def _counts(
             Q(path__startswith=organization.path) | Q(pk__in=also_org_ids)
         ).values("pk")
     )
-    columns = ("secretary_only", "organization_id", "organization__path", "kind", "month", "n", "j")
-    rows = (
+    # The organizations' paths travel once each, in a part of their own (a city's ~3,000), not on
+    # each of the ~100,000 count rows: those carry none, nor join the organizations for it.
+    no_path = Value(None, output_field=CharField())
+    columns = ("secretary_only", "organization_id", "no_path", "kind", "month", "n", "j")
+    paths = (
+        Organization.objects.filter(Q(path__startswith=organization.path) | Q(pk__in=also_org_ids))
+        .annotate(secretary_only=Value(False), no_kind=Value(""), no_month=Value(0), n=Value(0), j=Value(0))
+        .values_list("secretary_only", "pk", "path", "no_kind", "no_month", "n", "j")
+        .order_by()
+    )
+    counted = (
         ActivityMonthStat.objects.filter(
             scope, Q(activities__gt=0) | Q(joined__gt=0), year=year, kind__in=kinds
         )
-        .annotate(secretary_only=Value(False), n=F("activities"), j=F("joined"))
+        .annotate(secretary_only=Value(False), no_path=no_path, n=F("activities"), j=F("joined"))
         .values_list(*columns)
         .order_by()
     )
+    parts = [counted]
     if secretary_kinds:
         # Read from the secretaries (~1,000 in a city): each one's lectures of the year through the
         # index activity_speaker_kind_date, rather than the year's every lecture or, through the plain
@@ -292,8 +302,9 @@ def _counts(
         ).filter(Q(organization=OuterRef("organization")) | Q(organization=OuterRef("organization__parent")))
         held = (
             lectures.filter(Exists(speaker_is_secretary))
+            .annotate(no_path=no_path)
             .values_list(*columns[:5])
-            .annotate(n=Count("id"), j=Value(0))
+            .annotate(n=Count("*"), j=Value(0))
             .order_by()
         )
         # An agency's own lecture given by the secretary of one of its branches: that branch's.
@@ -308,17 +319,19 @@ def _counts(
                 branch_path=F("speaker__roles__organization__path"),
             )
             .values_list("secretary_only", "branch", "branch_path", "kind", "month")
-            .annotate(n=Value(0), j=Count("id"))
+            .annotate(n=Value(0), j=Count("*"))
             .order_by()
         )
-        rows = rows.union(held, joint, all=True)
+        parts += [held, joint]
+    rows = paths.union(*parts, all=True)
     monthly: dict = {}
     joined: dict = {}
     path_of: dict = {}
     # A city's year is ~100,000 rows: no objects per row beyond the key, a list only when first seen.
     for secretary_only, org_id, path, kind, month, n, j in rows:
         key = (secretary_only, org_id, kind)
-        path_of[org_id] = path
+        if path is not None:
+            path_of[org_id] = path
         if n:
             months = monthly.get(key)
             if months is None:
