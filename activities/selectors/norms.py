@@ -14,7 +14,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db import connections
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -259,20 +260,34 @@ def _counts(
             Q(path__startswith=organization.path) | Q(pk__in=also_org_ids)
         ).values("pk")
     )
-    columns = ("secretary_only", "organization_id", "organization__path", "kind", "month", "n", "j")
-    rows = (
+    # The organizations' paths travel once each, in a part of their own (a city's ~3,000), not on
+    # each of the ~100,000 count rows: those carry none, nor join the organizations for it.
+    no_path = Value(None, output_field=CharField())
+    columns = ("secretary_only", "organization_id", "no_path", "kind", "month", "n", "j")
+    paths = (
+        Organization.objects.filter(Q(path__startswith=organization.path) | Q(pk__in=also_org_ids))
+        .annotate(secretary_only=Value(False), no_kind=Value(""), no_month=Value(0), n=Value(0), j=Value(0))
+        .values_list("secretary_only", "pk", "path", "no_kind", "no_month", "n", "j")
+        .order_by()
+    )
+    counted = (
         ActivityMonthStat.objects.filter(
             scope, Q(activities__gt=0) | Q(joined__gt=0), year=year, kind__in=kinds
         )
-        .annotate(secretary_only=Value(False), n=F("activities"), j=F("joined"))
+        .annotate(secretary_only=Value(False), no_path=no_path, n=F("activities"), j=F("joined"))
         .values_list(*columns)
         .order_by()
     )
+    parts = [counted]
     if secretary_kinds:
+        # The year's lectures with a speaker, as the partial index activity_lecture_year holds them
+        # (its condition, spelt out, lets PostgreSQL use it): one range of it, read without the table.
+        # Counted with COUNT(*) below, which needs no column outside the index.
         lectures = Activity.objects.filter(
             scope,
             status=Activity.Status.APPROVED,
             deleted_at__isnull=True,
+            speaker__isnull=False,
             date__year=year,
             kind__in=secretary_kinds,
         ).annotate(
@@ -286,8 +301,9 @@ def _counts(
         ).filter(Q(organization=OuterRef("organization")) | Q(organization=OuterRef("organization__parent")))
         held = (
             lectures.filter(Exists(speaker_is_secretary))
+            .annotate(no_path=no_path)
             .values_list(*columns[:5])
-            .annotate(n=Count("id"), j=Value(0))
+            .annotate(n=Count("*"), j=Value(0))
             .order_by()
         )
         # An agency's own lecture given by the secretary of one of its branches: that branch's.
@@ -302,17 +318,26 @@ def _counts(
                 branch_path=F("speaker__roles__organization__path"),
             )
             .values_list("secretary_only", "branch", "branch_path", "kind", "month")
-            .annotate(n=Value(0), j=Count("id"))
+            .annotate(n=Value(0), j=Count("*"))
             .order_by()
         )
-        rows = rows.union(held, joint, all=True)
+        parts += [held, joint]
+    query = paths.union(*parts, all=True)
+    # Read bare from the cursor: Django's converters for the constant columns (a Python call per
+    # value) took ~0.5 s of a city's ~100,000 rows, and every column is already of its type (the
+    # month an integer, above; SQLite's booleans 0 and 1 find the same keys as False and True).
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     monthly: dict = {}
     joined: dict = {}
     path_of: dict = {}
-    # A city's year is ~100,000 rows: no objects per row beyond the key, a list only when first seen.
+    # No objects per row beyond the key, a list only when first seen.
     for secretary_only, org_id, path, kind, month, n, j in rows:
         key = (secretary_only, org_id, kind)
-        path_of[org_id] = path
+        if path is not None:
+            path_of[org_id] = path
         if n:
             months = monthly.get(key)
             if months is None:
@@ -717,6 +742,50 @@ def norm_warning_days() -> int:
     return settings.NORM_WARNING_DAYS
 
 
+def _due_periods(organization: Organization, today: datetime.date, warning_days: int, counts: NormCounts):
+    """(rule, organization, year, period index, actual, status, end, days left, colour) of each period
+    that `norms_due` reports, as plain tuples: the overview counts a city's colours without an object
+    per period (`norms_due_colours`)."""
+    through = today - datetime.timedelta(days=1)
+    years = [today.year]
+    if (today - datetime.timedelta(days=warning_days)).year < today.year:
+        years.insert(0, today.year - 1)
+    for year in years:
+        windows = _windows(year)
+        # The periods that can be due now: begun by today and not ended more than `warning_days` ago
+        # (those of `norm_results` that the loop below would pass over, left uncounted: a city's
+        # year has ~100,000 periods, a few thousand of them current).
+        current = {
+            kind: [
+                window
+                for window in kind_windows
+                if datetime.date(year, window[1], 1) <= today and (window[3] - today).days + 1 > -warning_days
+            ]
+            for kind, kind_windows in windows.items()
+        }
+        for norm, org, monthly in counts.targets(organization, year):
+            unknown = secretary_unknown(norm, org)
+            minimum = norm.minimum
+            # Where the rule cannot be checked every begun period stays "not due" (amber, however old).
+            for index, first, stop, end in windows[norm.period] if unknown else current[norm.period]:
+                actual = sum(monthly[first:stop])
+                status = _status(actual, minimum, end, through)
+                if status == MET:
+                    continue
+                if unknown:
+                    status = NOT_DUE
+                days_left = (end - today).days + 1
+                if status == NOT_DUE:
+                    if datetime.date(year, first, 1) > today:
+                        continue  # a later period of the year
+                    colour = AMBER if days_left <= warning_days else GREEN
+                elif -days_left < warning_days:
+                    colour = RED
+                else:
+                    continue  # missed longer ago: the norms page lists it
+                yield norm, org, year, index, actual, status, end, days_left, colour
+
+
 def norms_due(
     *,
     organization: Organization,
@@ -737,55 +806,37 @@ def norms_due(
     warning_days = norm_warning_days() if warning_days is None else warning_days
     if counts is None:
         counts = NormCounts(norms)
-    through = today - datetime.timedelta(days=1)
-    years = [today.year]
-    if (today - datetime.timedelta(days=warning_days)).year < today.year:
-        years.insert(0, today.year - 1)
-    due = []
-    for year in years:
-        windows = _windows(year)
-        # The periods that can be due now: begun by today and not ended more than `warning_days` ago
-        # (those of `norm_results` that the loop below would pass over, left uncounted: a city's
-        # year has ~100,000 periods, a few thousand of them current).
-        current = {
-            kind: [
-                window
-                for window in kind_windows
-                if datetime.date(year, window[1], 1) <= today and (window[3] - today).days + 1 > -warning_days
-            ]
-            for kind, kind_windows in windows.items()
-        }
-        for norm, org, monthly in counts.targets(organization, year):
-            unknown = secretary_unknown(norm, org)
-            kind = norm.period
-            # Where the rule cannot be checked every begun period stays "not due" (amber, however old).
-            periods = [
-                _period_result(norm, monthly, window, through, unknown)
-                for window in (windows[kind] if unknown else current[kind])
-            ]
-            for period in periods:
-                if period.status == MET:
-                    continue
-                end = _period_end(year, kind, period.period)
-                days_left = (end - today).days + 1
-                if period.status == NOT_DUE:
-                    if datetime.date(year, _period_months(kind, period.period).start, 1) > today:
-                        continue  # a later period of the year
-                    colour = AMBER if days_left <= warning_days else GREEN
-                elif -days_left < warning_days:
-                    colour = RED
-                else:
-                    continue  # missed longer ago: the norms page lists it
-                due.append(
-                    DueNorm(
-                        norm=norm,
-                        organization=org,
-                        year=year,
-                        period=period,
-                        end=end,
-                        days_left=days_left,
-                        colour=colour,
-                    )
-                )
+    due = [
+        DueNorm(
+            norm=norm,
+            organization=org,
+            year=year,
+            period=PeriodResult(
+                period=index, kind=norm.period, required=norm.minimum, actual=actual, status=status
+            ),
+            end=end,
+            days_left=days_left,
+            colour=colour,
+        )
+        for norm, org, year, index, actual, status, end, days_left, colour in _due_periods(
+            organization, today, warning_days, counts
+        )
+    ]
     due.sort(key=due_order)
     return due
+
+
+def norms_due_colours(
+    organizations: list[Organization], *, today: datetime.date | None = None, counts: NormCounts | None = None
+) -> list[tuple[Organization, str]]:
+    """(organization, colour) of each period `norms_due` reports for these organizations, unordered:
+    what a page that only counts them needs, without a DueNorm per period."""
+    today = today or timezone.localdate()
+    warning_days = norm_warning_days()
+    if counts is None:
+        counts = NormCounts()
+    return [
+        (due[1], due[-1])
+        for organization in organizations
+        for due in _due_periods(organization, today, warning_days, counts)
+    ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from activities import kinds
 from activities.models import ActivityMonthStat, RectificationItem
-from activities.selectors.norms import AMBER, RED, NormCounts, norm_tally
+from activities.selectors.norms import AMBER, RED, NormCounts, norm_tally, norms_due_colours
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import orgs_visible_to, scope_paths, scope_q
@@ -21,7 +21,6 @@ from .dashboard import (
     RectificationFigures,
     _rectification_aggregates,
     _rectification_from,
-    organizations_norms_due,
     rate,
 )
 
@@ -175,11 +174,11 @@ def overview(
                 row.norms_met += met
                 row.norms_due += due
     # Amber and red are about now, whatever year is shown.
-    for due in organizations_norms_due(roots, today=today, counts=counts):
-        row = row_for_path(due.organization.path)
-        if row is not None and due.colour == AMBER:
+    for organization, colour in norms_due_colours(roots, today=today, counts=counts):
+        row = row_for_path(organization.path)
+        if row is not None and colour == AMBER:
             row.norms_amber += 1
-        elif row is not None and due.colour == RED:
+        elif row is not None and colour == RED:
             row.norms_red += 1
 
     ordered = sorted(rows.values(), key=lambda row: pinyin_key(row.agency.name))

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from activities.models import Kind, Norm
-from activities.selectors.norms import AMBER, GREEN, RED, norm_results, norms_due
+from activities.selectors.norms import AMBER, GREEN, RED, norm_results, norms_due, norms_due_colours
 from tests.factories import ActivityFactory, UserFactory
 
 
@@ -133,3 +133,23 @@ def test_each_due_rule_says_what_is_missing_and_how_long_is_left(branch, rules):
     assert due[("month", 2026, 3)].message == "支部委员会会议（2026年3月）：已开展0次，应开展1次，还剩7天"
     missed = due_on(branch, datetime.date(2026, 4, 1))[("month", 2026, 3)]
     assert missed.message == "2026年：3月未召开支部委员会会议"
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime.date(2026, 1, 3),
+        datetime.date(2026, 3, 26),
+        datetime.date(2026, 4, 2),
+        datetime.date(2026, 12, 30),
+    ],
+)
+def test_the_overviews_colours_are_those_of_the_rules_due(agency, branch, rules, held, today):
+    """The committee's overview counts amber and red with `norms_due_colours`, without a DueNorm per
+    period: the same periods, the same colours, on the new year's days too."""
+    held(branch, Kind.BRANCH_COMMITTEE, datetime.date(2026, 1, 10))
+    held(branch, Kind.BRANCH_ASSEMBLY, datetime.date(2025, 11, 10))
+    due = sorted((d.organization.pk, d.colour) for d in norms_due(organization=agency.parent, today=today))
+    colours = sorted((org.pk, colour) for org, colour in norms_due_colours([agency.parent], today=today))
+    assert colours == due
+    assert {AMBER, RED} & {colour for _pk, colour in colours}
