@@ -154,6 +154,16 @@ class Activity(models.Model):
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["organization", "date"], name="activity_org_date"),
+            # One agency's records of a kind (the filtered list, the norms' lectures) and its records
+            # awaiting review (the dashboard's queue, the list by status): without these PostgreSQL
+            # intersects the agency's records with every agency's of that kind or status, a read
+            # that grows with the city although the page shows one agency (bench/results).
+            models.Index(fields=["organization", "kind", "date"], name="activity_org_kind_date"),
+            models.Index(
+                fields=["organization", "status"],
+                name="activity_org_status",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
             models.Index(fields=["status", "date"], name="activity_status_date"),
             # The list's order over the records not deleted: a committee's list of every agency has no
             # organization filter, so its pages and its count are index-only scans of this one.
