@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -41,24 +41,53 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
         with transaction.atomic():
             written = _already_written(reminders)
             new = [
-                Notification(
-                    recipient_id=user_id,
-                    key=reminder.key,
-                    level=reminder.level,
-                    text=reminder.text[:500],
-                    url=reminder.url,
-                    created_at=now,
-                )
+                (user_id, reminder.key, reminder.level, reminder.text[:500], reminder.url)
                 for reminder in reminders
                 for user_id in sorted(reminder.recipients)
                 if (user_id, reminder.key) not in written
             ]
-            # A reminder written meanwhile by another run (same person, same key) is left as it is:
-            # its created_at stays that run's, so `created_at=now` below finds only this run's.
-            Notification.objects.bulk_create(new, batch_size=INSERT_BATCH, ignore_conflicts=True)
+            _insert(new, created_at=now)
             created = Notification.objects.filter(created_at=now).count() if new else 0
         emailed = _email(now) if created else 0
     return ReminderRun(reminders=len(reminders), created=created, emailed=emailed)
+
+
+def _insert(rows: list[tuple[int, str, str, str, str]], *, created_at) -> None:
+    """Inserts (recipient id, key, level, text, url) rows, INSERT_BATCH a statement. A reminder
+    written meanwhile by another run (same person, same key) is left as it is: its created_at stays
+    that run's, so that `created_at` finds only this run's.
+
+    On PostgreSQL the columns go as arrays, unnested by the database: bulk_create's UNNEST, without
+    a model instance and a Python conversion per value, which were half the time of a city's
+    33,000 new notifications.
+    """
+    if connection.vendor != "postgresql":
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient_id=recipient_id, key=key, level=level, text=text, url=url, created_at=created_at
+                )
+                for recipient_id, key, level, text, url in rows
+            ],
+            batch_size=INSERT_BATCH,
+            ignore_conflicts=True,
+        )
+        return
+    meta = Notification._meta
+    columns = ", ".join(
+        connection.ops.quote_name(meta.get_field(name).column)
+        for name in ("recipient", "key", "level", "text", "url", "created_at")
+    )
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "
+        "SELECT *, %s FROM UNNEST(%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[]) "
+        "ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            cursor.execute(
+                sql, [created_at, *map(list, zip(*rows[start : start + INSERT_BATCH], strict=True))]
+            )
 
 
 def _already_written(reminders) -> set[tuple[int, str]]:
