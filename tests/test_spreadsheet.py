@@ -1,9 +1,12 @@
 import datetime
 import decimal
 import io
+import zipfile
 
 import openpyxl
 import pytest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from studyportal import spreadsheet
 from studyportal.spreadsheet import (
@@ -109,3 +112,81 @@ def test_a_download_is_an_xlsx_attachment(db):
     assert response["Content-Disposition"].startswith("attachment;")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book.active["B2"].value == "学习"
+
+
+def _by_cell(worksheet, row, values):
+    """A row as XlsxWriter's own cell writers put it, one call a cell: what `write_values` must match."""
+    for col, value in enumerate(values):
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            worksheet.write_boolean(row, col, value, worksheet._text_format)
+        elif isinstance(value, (int, float, decimal.Decimal)):
+            worksheet.write_number(row, col, value, worksheet._number_formats[col])
+        elif isinstance(value, datetime.datetime):
+            if timezone.is_aware(value):
+                value = timezone.make_naive(value)
+            worksheet.write_datetime(row, col, value, worksheet._datetime_format)
+        elif isinstance(value, datetime.date):
+            worksheet.write_datetime(row, col, value, worksheet._date_format)
+        elif text := str(value):
+            worksheet.write_string(row, col, spreadsheet._text(text), worksheet._text_format)
+
+
+def _parts(path):
+    with zipfile.ZipFile(path) as book:
+        # Everything but the time the file was made.
+        return {name: book.read(name) for name in book.namelist() if name != "docProps/core.xml"}
+
+
+def test_rows_written_at_once_make_the_file_xlsxwriter_makes_cell_by_cell(tmp_path, monkeypatch, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS_PER_SHEET", 5)  # and on a continued sheet
+    texts = [
+        "学习《党章》",
+        "A & B <c>",
+        " 前有空格",
+        "后有空格 ",
+        "\u3000全角空格",
+        "响铃\x07字符",
+        "_x0041_",
+        "=1+1",
+        "<r><t>x</t></r>",
+        "第一行\r\n第二行",
+        "长" * 40_000,
+        "😀" * 20_000,
+        "",
+        gettext_lazy("Yes"),
+    ]
+    rows = [
+        [datetime.date(2022, 3, 5), text, number]
+        for text, number in zip(
+            texts,
+            [3, 0, -5, 10**20, 0.875, 1e-7, decimal.Decimal("1.50"), decimal.Decimal("2"), True, False, None],
+            strict=False,
+        )
+    ]
+    rows += [
+        [datetime.datetime(2022, 3, 5, 4, 0, tzinfo=datetime.UTC), None, 1],
+        [datetime.datetime(2022, 3, 5, 12, 30), "", 2],
+        [None, "", None],  # no cell: no row
+        [None, None, 0.5, "past the columns", datetime.date(1900, 1, 1)],
+    ]
+    sheets = [
+        Sheet("表", COLUMNS, rows),
+        Sheet("换行", COLUMNS, rows, wrap_text=True),
+        Sheet("空", COLUMNS, []),
+    ]
+    write_xlsx(tmp_path / "at-once.xlsx", sheets)
+    monkeypatch.setattr(spreadsheet._Worksheet, "write_values", _by_cell)
+    write_xlsx(tmp_path / "by-cell.xlsx", sheets)
+    at_once, by_cell = _parts(tmp_path / "at-once.xlsx"), _parts(tmp_path / "by-cell.xlsx")
+    assert at_once.keys() == by_cell.keys() and len(at_once) > 10
+    for name in by_cell:
+        assert at_once[name] == by_cell[name], name
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), decimal.Decimal("NaN")])
+def test_a_number_excel_cannot_hold_is_refused_as_xlsxwriter_refuses_it(tmp_path, number):
+    with pytest.raises(TypeError):
+        write_xlsx(tmp_path / "out.xlsx", [Sheet("表", COLUMNS, [[None, None, number]])])

@@ -429,24 +429,45 @@ def my_record_years(user) -> list[int]:
 # --- history ---------------------------------------------------------------------------------
 
 HIDDEN_HISTORY_FIELDS = {"submitted_at", "reviewed_at", "created_at", "import_key"}
+# The record's links to people and organizations (organization, speaker, recorded_by, reviewed_by),
+# whose changes the history shows by name.
+_NAMED_FIELDS = {
+    field.name: field.related_model
+    for field in Activity._meta.concrete_fields
+    if field.many_to_one and field.related_model in (User, Organization)
+}
 
 
 def activity_history(activity: Activity) -> list[dict]:
-    """The record's changes, newest first: who, when, and each changed field with its old value."""
-    records = list(activity.history.select_related("history_user").order_by("history_date", "history_id"))
+    """The record's changes, newest first: who, when, and each changed field with its old value.
+
+    Two queries whatever the record's history (none, one version or many, changes naming people and
+    organizations or not): the versions with whoever made them and the people and organizations
+    they name, and the materials of every version.
+    """
+    # A changed person or organization is the value of one of the versions, so joining each
+    # version's own gives every name a change shows.
+    records = list(
+        activity.history.select_related("history_user", *_NAMED_FIELDS).order_by("history_date", "history_id")
+    )
     # The materials of every version in one query: simple_history's diff would read them with two
     # queries per version, so a record's page would cost more queries the more often it changed.
     materials_of, titles = defaultdict(list), {}
     versions = apps.get_model("activities", "HistoricalActivity_materials").objects.filter(
-        history__in=[record.pk for record in records]
+        activity_id=activity.pk
     )
     for history_id, activity_id, material_id, title in versions.order_by("studymaterial_id").values_list(
         "history_id", "activity_id", "studymaterial_id", "studymaterial__title"
     ):
         materials_of[history_id].append({"activity": activity_id, "studymaterial": material_id})
         titles[material_id] = title
-    # The people and organizations the changes name, one query per kind for the whole history.
-    related_ids = {User: set(), Organization: set()}
+    label_field = {User: "real_name", Organization: "name"}
+    names = {User: {}, Organization: {}}
+    for record in records:
+        for name, model in _NAMED_FIELDS.items():
+            related = getattr(record, name)
+            if related is not None:
+                names[model][related.pk] = getattr(related, label_field[model])
     entries = []
     previous = None
     for record in records:
@@ -456,20 +477,9 @@ def activity_history(activity: Activity) -> list[dict]:
             old, new = materials_of[previous.pk], materials_of[record.pk]
             if old != new:
                 delta.changes.append(ModelChange("materials", old, new))
-            for change in delta.changes:
-                if change.field in HIDDEN_HISTORY_FIELDS:
-                    continue
-                changes.append(change)
-                field = Activity._meta.get_field(change.field)
-                if field.many_to_one and field.related_model in related_ids:
-                    related_ids[field.related_model].update(v for v in (change.old, change.new) if v)
+            changes = [change for change in delta.changes if change.field not in HIDDEN_HISTORY_FIELDS]
         entries.append({"record": record, "changes": changes})
         previous = record
-    label_field = {User: "real_name", Organization: "name"}
-    names = {
-        model: dict(model.objects.filter(pk__in=ids).values_list("pk", label_field[model])) if ids else {}
-        for model, ids in related_ids.items()
-    }
     result = []
     for entry in reversed(entries):
         record = entry["record"]

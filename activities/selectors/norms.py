@@ -106,9 +106,13 @@ def norm_kinds(norm: Norm) -> set[str]:
 def norm_label(norm: Norm) -> str:
     if norm_kinds(norm) == set(kinds.kinds_where(central_group=True)):
         return _("Central group collective study")
+    # The registry's label, as get_kind_display() gives it but without rebuilding the field's
+    # choices (a callable) on every call: send_reminders labels some 5,000 rules in a city.
+    found = kinds.get(norm.kind)
+    kind = str(found.label) if found else norm.kind
     if norm.only_secretary_speaker:
-        return _("%(kind)s by the branch secretary") % {"kind": norm.get_kind_display()}
-    return norm.get_kind_display()
+        return _("%(kind)s by the branch secretary") % {"kind": kind}
+    return kind
 
 
 def _period_months(period: str, index: int) -> range:

@@ -84,6 +84,9 @@ def _rectification_reminders(today: datetime.date, secretaries: dict) -> list[Re
         .filter(deleted_at__isnull=True, agency__is_active=True)
         .only("id", "problem", "deadline", "status", "owner_id", "agency_id")
     )
+    # reverse() once: per item it was a third of this function's time for a city's 6,400 items.
+    marker = 987654321987654321
+    before, after = reverse("records:rectification_detail", args=[marker]).split(str(marker))
     reminders = []
     for item in items:
         recipients = set(secretaries.get(item.agency_id, ()))
@@ -103,7 +106,7 @@ def _rectification_reminders(today: datetime.date, secretaries: dict) -> list[Re
                     else _("Rectification item “%(problem)s” is due on %(deadline)s")
                 )
                 % values,
-                url=reverse("records:rectification_detail", args=[item.pk]),
+                url=f"{before}{item.pk}{after}",
                 recipients=frozenset(recipients),
             )
         )

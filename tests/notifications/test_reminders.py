@@ -11,6 +11,7 @@ from django.utils import translation
 
 from activities.models import Kind, Norm, RectificationItem
 from studyportal.accounts.models import Organization, Role
+from studyportal.notifications import services
 from studyportal.notifications.models import Notification, NotificationPreference
 from studyportal.notifications.services import reminders_send
 from tests.factories import (
@@ -180,10 +181,10 @@ def _county(committee, n):
 
 
 # The roots (1), the active rules (1), the norms engine per root: agencies, branches, counts (3), the
-# recorders' and secretaries' roles (1), the rectification items due (1); the insert (1), counting the
-# new rows (1); the new rows with their recipients for e-mail (1), marking them e-mailed (1); and the
-# savepoint around the writes (2).
-REMINDER_QUERIES = 13
+# recorders' and secretaries' roles (1), the rectification items due (1); the pairs already written
+# (1), the insert (1 a batch of INSERT_BATCH), counting the new rows (1); the new rows with their
+# recipients for e-mail (1), marking them e-mailed (1); and the savepoint around the writes (2).
+REMINDER_QUERIES = 14
 
 
 @pytest.mark.parametrize("n", [1, 6])
@@ -196,3 +197,27 @@ def test_send_reminders_runs_the_same_queries_whatever_the_countys_size(
     # Each branch's rule to its recorder and the agency's secretary, each item to its owner and secretary.
     assert run.created == n * (2 * 2 + 2 * 2)
     assert run.emailed == n * 3
+    # A second run finds them all written: no insert, no count, no e-mail.
+    with django_assert_num_queries(REMINDER_QUERIES - 4):
+        again = reminders_send(today=MARCH_25)
+    assert again.created == again.emailed == 0
+
+
+def test_a_run_writes_only_the_reminders_not_yet_written_in_batches(
+    committee, monthly_rule, monkeypatch, django_assert_num_queries
+):
+    _county(committee, 2)
+    reminders_send(today=MARCH_25)
+    everything = set(Notification.objects.values_list("recipient_id", "key", "text", "url", "level"))
+    assert len(everything) == 2 * 8
+    # Some of them lost (a person's inbox cleared by hand, say): the next run writes just those.
+    lost = Notification.objects.order_by("id")[:5]
+    Notification.objects.filter(pk__in=[n.pk for n in lost]).delete()
+    monkeypatch.setattr(services, "INSERT_BATCH", 2)
+    mail.outbox.clear()
+    with django_assert_num_queries(REMINDER_QUERIES + 2):  # 5 new rows: 3 inserts of at most 2
+        run = reminders_send(today=MARCH_25)
+    assert run.created == 5
+    assert set(Notification.objects.values_list("recipient_id", "key", "text", "url", "level")) == everything
+    # Each person whose reminder was written again is e-mailed that one only.
+    assert sum(int(re.search(r"(\d+)条新提醒", message.subject)[1]) for message in mail.outbox) == 5
