@@ -45,6 +45,7 @@ class ActivitiesImporter(Importer):
     )
 
     def prepare(self, ledger):
+        self._titles_of = {}
         self.people = self.people_by_name()
         # A branch is named by its name or its code, within the agency.
         self.branches = {}
@@ -77,11 +78,14 @@ class ActivitiesImporter(Importer):
             return None
         return branch
 
-    def _attendance(self, row) -> dict:
-        """Person → status from 参加人员, 请假人员 and 缺席人员; a name in two of them is an error."""
-        statuses, column_of = {}, {}
+    def _attendance(self, row) -> tuple[dict, list[str]]:
+        """Person → status from 参加人员, 请假人员 and 缺席人员 (a name in two of them is an error), and
+        the names 参加人员 lists."""
+        statuses, column_of, present = {}, {}, []
         for key, status in self.attendance_columns:
             names = _names(row.get(key) or "")
+            if key == "attendees":
+                present = names
             unknown = [name for name in names if name not in self.people]
             if unknown:
                 not_among_people(row, key, unknown)
@@ -96,7 +100,16 @@ class ActivitiesImporter(Importer):
                 if name in self.people and name not in column_of:
                     column_of[name] = key
                     statuses[self.people[name]] = status
-        return statuses
+        return statuses, present
+
+    def _titles(self, text: str) -> tuple[list[str], str]:
+        """`parse_material_titles` of a 学习内容 cell, each distinct text read once: a ledger names the
+        same few books over and over."""
+        if text not in self._titles_of:
+            titles, leftover = parse_material_titles(text, bare_titles=False)
+            self._titles_of[text] = tuple(titles), leftover
+        titles, leftover = self._titles_of[text]
+        return list(titles), leftover
 
     def clean(self, row):
         kind_text = row.get("kind", required=True)
@@ -127,14 +140,13 @@ class ActivitiesImporter(Importer):
         item["speaker"] = self.people.get(speaker)
         item["speaker_name"] = "" if item["speaker"] else speaker
         item["organization"] = self._branch(row)
-        item["attendance"] = self._attendance(row)
-        names = _names(row.get("attendees") or "")
+        item["attendance"], names = self._attendance(row)
         headcount = row.get("headcount", parse_int)
         # 参加人数 counts everyone; those not named in 参加人员 are the outside participants.
         item["outside_headcount"] = max((headcount or 0) - len(names), 0)
-        titles, leftover = parse_material_titles(row.get("materials") or "", bare_titles=False)
+        titles, leftover = self._titles(row.get("materials") or "")
         if spec and "film" in spec.requires and not titles:
-            titles = parse_material_titles(item["title"] or "", bare_titles=False)[0]
+            titles = self._titles(item["title"] or "")[0]
         if leftover:
             # Study content written without 《》 is kept, not turned into a book title.
             item["notes"] = "\n".join(
