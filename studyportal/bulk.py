@@ -9,6 +9,9 @@ multi-row `VALUES` on SQLite, both with `RETURNING` the new keys. Like bulk_crea
 signals and calls no save(): the caller writes the history and audit entries itself.
 """
 
+import contextlib
+import io
+
 from django.db import connections, router
 
 # Column types whose Python values the database drivers take as they are; any other is prepared
@@ -59,7 +62,9 @@ def insert_rows(
     returning = f" RETURNING {quote(opts.pk.column)}"
     keys = []
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not any(prepare):
+            keys = _copy(cursor, opts, columns, rows)
+        elif connection.vendor == "postgresql":
             # No length or precision in the array types, so that nothing is cut (as Django does).
             types = [field.db_type(connection).split("(")[0] for field in columns]
             sql = f"{head} SELECT * FROM UNNEST({', '.join(f'(%s)::{kind}[]' for kind in types)}){returning}"
@@ -110,6 +115,52 @@ def insert_objects(
         obj._state.adding = False
         obj._state.db = using
     return objects
+
+
+def _copy(cursor, opts, columns: list, rows: list) -> list:
+    """Rows of plain values (numbers, text, booleans) by COPY, which PostgreSQL reads about twice as
+    fast as the same rows in an INSERT's arrays (an import's million attendance rows); the keys are
+    taken from the table's sequence first, in one query."""
+    quote = cursor.db.ops.quote_name
+    pk = opts.pk
+    if pk in columns:
+        keys = [row[columns.index(pk)] for row in rows]
+    else:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, pk.column, len(rows)],
+        )
+        keys = [row[0] for row in cursor.fetchall()]
+        columns = [pk, *columns]
+        rows = [[key, *row] for key, row in zip(keys, rows, strict=True)]
+    sql = "COPY {} ({}) FROM STDIN".format(
+        quote(opts.db_table), ", ".join(quote(field.column) for field in columns)
+    )
+    text = [_copy_column(column) for column in zip(*rows, strict=True)]
+    data = io.StringIO("".join(f"{line}\n" for line in map("\t".join, zip(*text, strict=True))))
+    # Logged as a query like any other (Django logs execute() only), so that budgets count it.
+    logged = cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else contextlib.nullcontext()
+    with logged:
+        cursor.cursor.copy_expert(sql, data)
+    return keys
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_column(values) -> list[str]:
+    """A column's values as COPY's text format writes them."""
+    if all(type(value) is int for value in values):
+        return list(map(str, values))
+    return [_copy_value(value) for value in values]
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value).translate(_COPY_ESCAPES)
 
 
 def _preparer(field, connection):

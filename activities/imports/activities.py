@@ -286,9 +286,11 @@ class ActivitiesImporter(Importer):
                 ["history_id", "id", *link_fields],
                 [[history_of[link[0]], pk, *link] for pk, link in zip(link_ids, links, strict=True)],
             )
-        attendance_fields = ["activity_id", "person_id", "status", "signed_in_at"]
+        # Nobody has signed in (signed_in_at is empty): the rows are plain numbers and text, which
+        # PostgreSQL takes by COPY.
+        attendance_fields = ["activity_id", "person_id", "status"]
         attendance = [
-            [activity.pk, person.pk, str(status), None]
+            [activity.pk, person.pk, str(status)]
             for activity, item in zip(activities, items, strict=True)
             for person, status in item["attendance"].items()
         ]
@@ -296,8 +298,8 @@ class ActivitiesImporter(Importer):
         audit_record_bulk(model=Activity, objects=activities, action=AuditEntry.Action.CREATE, by=self.user)
         audit_record_values(
             model=Attendance,
-            fields=["id", *attendance_fields],
-            rows=[[pk, *row] for pk, row in zip(attendance_ids, attendance, strict=True)],
+            fields=["id", *attendance_fields, "signed_in_at"],
+            rows=[[pk, *row, None] for pk, row in zip(attendance_ids, attendance, strict=True)],
             by=self.user,
         )
         audit_record_values(
