@@ -3,10 +3,11 @@ activities, their history, audit entries and 1.2 million attendance rows).
 
 `bulk_create` costs about 0.2 ms a row in Python, most of it building the instance and preparing each
 of its fields' values one by one; at a city's ledger that is minutes. `insert_rows` takes the rows as
-plain values, prepares only the columns whose type needs it, and sends one statement per chunk:
-`INSERT … SELECT * FROM UNNEST(arrays)` on PostgreSQL (as Django 5.2's own bulk_create does), a
-multi-row `VALUES` on SQLite, both with `RETURNING` the new keys. Like bulk_create it sends no
-signals and calls no save(): the caller writes the history and audit entries itself.
+plain values, prepares only the columns whose type needs it (each distinct value once), and sends
+them by COPY on PostgreSQL (the keys drawn from the table's sequence first: about twice as fast for
+the server as an INSERT of the same rows), by multi-row `INSERT … VALUES … RETURNING` on SQLite.
+Like bulk_create it sends no signals and calls no save(): the caller writes the history and audit
+entries itself.
 """
 
 import contextlib
@@ -62,16 +63,8 @@ def insert_rows(
     returning = f" RETURNING {quote(opts.pk.column)}"
     keys = []
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not any(prepare):
-            keys = _copy(cursor, opts, columns, rows)
-        elif connection.vendor == "postgresql":
-            # No length or precision in the array types, so that nothing is cut (as Django does).
-            types = [field.db_type(connection).split("(")[0] for field in columns]
-            sql = f"{head} SELECT * FROM UNNEST({', '.join(f'(%s)::{kind}[]' for kind in types)}){returning}"
-            for start in range(0, len(rows), batch_size):
-                chunk = rows[start : start + batch_size]
-                cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
-                keys += [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "postgresql":
+            keys = _copy(cursor, opts, columns, rows, batch_size)
         elif connection.vendor == "sqlite":
             size = max(1, min(batch_size, connection.features.max_query_params // len(columns)))
             placeholder = f"({', '.join(['%s'] * len(columns))})"
@@ -117,10 +110,10 @@ def insert_objects(
     return objects
 
 
-def _copy(cursor, opts, columns: list, rows: list) -> list:
-    """Rows of plain values (numbers, text, booleans) by COPY, which PostgreSQL reads about twice as
-    fast as the same rows in an INSERT's arrays (an import's million attendance rows); the keys are
-    taken from the table's sequence first, in one query."""
+def _copy(cursor, opts, columns: list, rows: list, batch_size: int) -> list:
+    """The rows by COPY, which PostgreSQL reads about twice as fast as the same rows in an INSERT's
+    arrays (an import's million attendance rows); the keys, unless given, are drawn from the table's
+    sequence first, in one query."""
     quote = cursor.db.ops.quote_name
     pk = opts.pk
     if pk in columns:
@@ -136,12 +129,14 @@ def _copy(cursor, opts, columns: list, rows: list) -> list:
     sql = "COPY {} ({}) FROM STDIN".format(
         quote(opts.db_table), ", ".join(quote(field.column) for field in columns)
     )
-    text = [_copy_column(column) for column in zip(*rows, strict=True)]
-    data = io.StringIO("".join(f"{line}\n" for line in map("\t".join, zip(*text, strict=True))))
-    # Logged as a query like any other (Django logs execute() only), so that budgets count it.
-    logged = cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else contextlib.nullcontext()
-    with logged:
-        cursor.cursor.copy_expert(sql, data)
+    for start in range(0, len(rows), batch_size):
+        chunk = rows[start : start + batch_size]
+        text = [_copy_column(column) for column in zip(*chunk, strict=True)]
+        data = io.StringIO("".join(f"{line}\n" for line in map("\t".join, zip(*text, strict=True))))
+        # Logged as a query like any other (Django logs execute() only), so that budgets count it.
+        logged = cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else contextlib.nullcontext()
+        with logged:
+            cursor.cursor.copy_expert(sql, data)
     return keys
 
 
@@ -156,10 +151,14 @@ def _copy_column(values) -> list[str]:
 
 
 def _copy_value(value) -> str:
+    """A value as prepared for the database (`_preparer`): dates, times and decimals print as
+    PostgreSQL reads them; JSON comes wrapped for the driver, and is written out as its text."""
     if value is None:
         return "\\N"
     if isinstance(value, bool):
         return "t" if value else "f"
+    if hasattr(value, "adapted") and hasattr(value, "dumps"):  # psycopg2's Json
+        value = value.dumps(value.adapted)
     return str(value).translate(_COPY_ESCAPES)
 
 

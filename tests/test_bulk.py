@@ -1,5 +1,5 @@
 """studyportal/bulk.py: rows inserted from plain values read back as they were given, with their ids
-in the order of the rows (PostgreSQL: COPY for plain numbers and text, UNNEST for the rest)."""
+in the order of the rows (PostgreSQL by COPY, SQLite by INSERT … RETURNING)."""
 
 import datetime
 import decimal
