@@ -140,13 +140,13 @@ def _copy(cursor, opts, columns: list, rows: list, batch_size: int) -> list:
     return keys
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
 def _copy_column(values) -> list[str]:
     """A column's values as COPY's text format writes them."""
-    if all(type(value) is int for value in values):
+    kinds = set(map(type, values))
+    if kinds <= {int}:
         return list(map(str, values))
+    if kinds <= {str}:
+        return list(map(_copy_text, values))
     return [_copy_value(value) for value in values]
 
 
@@ -159,7 +159,14 @@ def _copy_value(value) -> str:
         return "t" if value else "f"
     if hasattr(value, "adapted") and hasattr(value, "dumps"):  # psycopg2's Json
         value = value.dumps(value.adapted)
-    return str(value).translate(_COPY_ESCAPES)
+    return _copy_text(str(value))
+
+
+def _copy_text(text: str) -> str:
+    # str.translate looks up every character; most values need nothing, and replace() is C.
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 def _preparer(field, connection):

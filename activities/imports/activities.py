@@ -192,14 +192,14 @@ class ActivitiesImporter(Importer):
     dry_run_writes = False
 
     def before_write(self, items):
-        keys = [item["key"] for item in items]
-        self.seen = set()
-        for start in range(0, len(keys), 500):
-            self.seen |= set(
-                Activity.objects.filter(
-                    organization__path__startswith=self.agency.path, import_key__in=keys[start : start + 500]
-                ).values_list("import_key", flat=True)
-            )
+        # The agency's import keys in one read, rather than its activities looked up 500 keys at a
+        # time: 200 queries for a city's 100,000-row ledger, against one reading an agency's few
+        # thousand imported records.
+        self.seen = {item["key"] for item in items} & set(
+            Activity.objects.filter(organization__path__startswith=self.agency.path)
+            .exclude(import_key="")
+            .values_list("import_key", flat=True)
+        )
         self.years = set()
         self.pending = []
         self.now = timezone.now()
