@@ -1,5 +1,6 @@
 """The activities ledger: the sessions, their attendance and materials, written in bulk."""
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -7,7 +8,8 @@ from django.utils.translation import gettext_lazy
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role
 from studyportal.audit.models import AuditEntry
-from studyportal.audit.services import audit_record_bulk, audit_record_rows, model_label
+from studyportal.audit.services import audit_record_bulk, audit_record_values, model_label
+from studyportal.bulk import insert_objects, insert_rows
 
 from .. import kinds
 from ..materials import parse_material_titles
@@ -43,6 +45,7 @@ class ActivitiesImporter(Importer):
     )
 
     def prepare(self, ledger):
+        self._titles_of = {}
         self.people = self.people_by_name()
         # A branch is named by its name or its code, within the agency.
         self.branches = {}
@@ -75,11 +78,14 @@ class ActivitiesImporter(Importer):
             return None
         return branch
 
-    def _attendance(self, row) -> dict:
-        """Person → status from 参加人员, 请假人员 and 缺席人员; a name in two of them is an error."""
-        statuses, column_of = {}, {}
+    def _attendance(self, row) -> tuple[dict, list[str]]:
+        """Person → status from 参加人员, 请假人员 and 缺席人员 (a name in two of them is an error), and
+        the names 参加人员 lists."""
+        statuses, column_of, present = {}, {}, []
         for key, status in self.attendance_columns:
             names = _names(row.get(key) or "")
+            if key == "attendees":
+                present = names
             unknown = [name for name in names if name not in self.people]
             if unknown:
                 not_among_people(row, key, unknown)
@@ -94,7 +100,16 @@ class ActivitiesImporter(Importer):
                 if name in self.people and name not in column_of:
                     column_of[name] = key
                     statuses[self.people[name]] = status
-        return statuses
+        return statuses, present
+
+    def _titles(self, text: str) -> tuple[list[str], str]:
+        """`parse_material_titles` of a 学习内容 cell, each distinct text read once: a ledger names the
+        same few books over and over."""
+        if text not in self._titles_of:
+            titles, leftover = parse_material_titles(text, bare_titles=False)
+            self._titles_of[text] = tuple(titles), leftover
+        titles, leftover = self._titles_of[text]
+        return list(titles), leftover
 
     def clean(self, row):
         kind_text = row.get("kind", required=True)
@@ -125,14 +140,13 @@ class ActivitiesImporter(Importer):
         item["speaker"] = self.people.get(speaker)
         item["speaker_name"] = "" if item["speaker"] else speaker
         item["organization"] = self._branch(row)
-        item["attendance"] = self._attendance(row)
-        names = _names(row.get("attendees") or "")
+        item["attendance"], names = self._attendance(row)
         headcount = row.get("headcount", parse_int)
         # 参加人数 counts everyone; those not named in 参加人员 are the outside participants.
         item["outside_headcount"] = max((headcount or 0) - len(names), 0)
-        titles, leftover = parse_material_titles(row.get("materials") or "", bare_titles=False)
+        titles, leftover = self._titles(row.get("materials") or "")
         if spec and "film" in spec.requires and not titles:
-            titles = parse_material_titles(item["title"] or "", bare_titles=False)[0]
+            titles = self._titles(item["title"] or "")[0]
         if leftover:
             # Study content written without 《》 is kept, not turned into a book title.
             item["notes"] = "\n".join(
@@ -178,14 +192,14 @@ class ActivitiesImporter(Importer):
     dry_run_writes = False
 
     def before_write(self, items):
-        keys = [item["key"] for item in items]
-        self.seen = set()
-        for start in range(0, len(keys), 500):
-            self.seen |= set(
-                Activity.objects.filter(
-                    organization__path__startswith=self.agency.path, import_key__in=keys[start : start + 500]
-                ).values_list("import_key", flat=True)
-            )
+        # The agency's import keys in one read, rather than its activities looked up 500 keys at a
+        # time: 200 queries for a city's 100,000-row ledger, against one reading an agency's few
+        # thousand imported records.
+        self.seen = {item["key"] for item in items} & set(
+            Activity.objects.filter(organization__path__startswith=self.agency.path)
+            .exclude(import_key="")
+            .values_list("import_key", flat=True)
+        )
         self.years = set()
         self.pending = []
         self.now = timezone.now()
@@ -217,13 +231,14 @@ class ActivitiesImporter(Importer):
 
     def _activity(self, item) -> Activity:
         speaker = item["speaker"]
+        # Ids, not instances: setting 500,000 foreign keys through their descriptors costs seconds.
         return Activity(
-            organization=item["organization"],
+            organization_id=item["organization"].pk,
             kind=item["kind"],
             date=item["date"],
             title=item["title"],
             location=item["location"],
-            speaker=speaker,
+            speaker_id=speaker.pk if speaker else None,
             speaker_name=item["speaker_name"],
             given_by_leader=bool(speaker and speaker.is_leader),
             oath_renewed=item["oath_renewed"] and "oath_renewed" in kinds.spec(item["kind"]).fields,
@@ -231,61 +246,88 @@ class ActivitiesImporter(Importer):
             hours=item["hours"],
             notes=item["notes"],
             status=Activity.Status.APPROVED if self.approves else Activity.Status.SUBMITTED,
-            recorded_by=self.user,
-            reviewed_by=self.user if self.approves else None,
+            recorded_by_id=self.user.pk,
+            reviewed_by_id=self.user.pk if self.approves else None,
             reviewed_at=self.now if self.approves else None,
             submitted_at=self.now,
             imported=True,
             import_key=item["key"],
-            import_batch=self.batch,
+            import_batch_id=self.batch.pk if self.batch else None,
         )
 
     def _flush(self) -> None:
-        """Write the pending rows with one bulk insert per table (create() and .add() cost ~9 queries a row).
+        """Write the pending rows with one insert per table (create() and .add() cost ~9 queries a row).
 
-        bulk_create sends no signals, so the history and the audit entries that save() would have
-        written are written here, in bulk: one history record and one audit entry per activity, and
-        the attendance and material links (~13 rows an activity) as tables of rows in a few entries.
+        The rows go in as plain values (studyportal.bulk), not through bulk_create, which at a city's
+        100,000 rows and their 1.2 million attendance rows costs minutes of Python. So the history
+        and the audit entries that save() would have written are written here, in bulk: one history
+        record and one audit entry per activity, and the attendance and material links (~13 rows an
+        activity) as tables of rows in a few entries.
         """
         items, self.pending = self.pending, []
         if not items:
             return
         materials = _materials_by_title({title for item in items for title in item["materials"]})
-        # PostgreSQL and SQLite >= 3.35 return the new ids, which everything below links to.
-        activities = Activity.objects.bulk_create([self._activity(item) for item in items])
-        history = Activity.history.bulk_history_create(
-            activities, default_user=self.user, default_date=self.now
-        )
-        through = Activity.materials.through
-        links = through.objects.bulk_create(
-            through(activity_id=activity.pk, studymaterial_id=materials[title].pk)
+        activities = insert_objects(Activity, [self._activity(item) for item in items])
+        history = _history_create(activities, user=self.user, date=self.now)
+        link_fields = ["activity_id", "studymaterial_id"]
+        links = [
+            [activity.pk, materials[title].pk]
             for activity, item in zip(activities, items, strict=True)
             for title in item["materials"]
-        )
+        ]
+        through = Activity.materials.through
+        link_ids = insert_rows(through, link_fields, links)
         if history:
             # The history record shows the materials, as it would after materials.set().
-            record_of = {record.id: record for record in history}
-            historical_link = _historical_materials()
-            historical_link.objects.bulk_create(
-                historical_link(
-                    history=record_of[link.activity_id],
-                    id=link.pk,
-                    activity_id=link.activity_id,
-                    studymaterial_id=link.studymaterial_id,
-                )
-                for link in links
+            history_of = dict(zip((activity.pk for activity in activities), history, strict=True))
+            insert_rows(
+                _historical_materials(),
+                ["history_id", "id", *link_fields],
+                [[history_of[link[0]], pk, *link] for pk, link in zip(link_ids, links, strict=True)],
             )
-        # Ids, not instances: setting 125,000 foreign keys through their descriptors costs seconds.
-        attendance = Attendance.objects.bulk_create(
-            Attendance(activity_id=activity.pk, person_id=person.pk, status=status)
+        # Nobody has signed in (signed_in_at is empty): the rows are plain numbers and text, which
+        # PostgreSQL takes by COPY.
+        attendance_fields = ["activity_id", "person_id", "status"]
+        attendance = [
+            [activity.pk, person.pk, str(status)]
             for activity, item in zip(activities, items, strict=True)
             for person, status in item["attendance"].items()
-        )
+        ]
+        attendance_ids = insert_rows(Attendance, attendance_fields, attendance)
         audit_record_bulk(model=Activity, objects=activities, action=AuditEntry.Action.CREATE, by=self.user)
-        audit_record_rows(model=Attendance, objects=attendance, by=self.user)
-        audit_record_rows(model=through, objects=links, by=self.user)
-        for model, created in ((Activity, activities), (Attendance, attendance), (through, links)):
-            self.created_ids[model_label(model)] += [obj.pk for obj in created]
+        audit_record_values(
+            model=Attendance,
+            fields=["id", *attendance_fields, "signed_in_at"],
+            rows=[[pk, *row, None] for pk, row in zip(attendance_ids, attendance, strict=True)],
+            by=self.user,
+        )
+        audit_record_values(
+            model=through,
+            fields=["id", *link_fields],
+            rows=[[pk, *link] for pk, link in zip(link_ids, links, strict=True)],
+            by=self.user,
+        )
+        self.created_ids[model_label(Activity)] += [activity.pk for activity in activities]
+        self.created_ids[model_label(Attendance)] += attendance_ids
+        self.created_ids[model_label(through)] += link_ids
+
+
+def _history_create(activities: list[Activity], *, user, date) -> list[int]:
+    """The "+" history records of new activities, as `bulk_history_create` writes them (the same
+    values, by the same user, at the same time) but from plain values; their ids, in order."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return []
+    model = Activity.history.model
+    tracked = [field.attname for field in model.tracked_fields]
+    extra = {
+        "history_date": date,
+        "history_user_id": user.pk,
+        "history_change_reason": "",
+        "history_type": "+",
+    }
+    rows = [[*(getattr(activity, name) for name in tracked), *extra.values()] for activity in activities]
+    return insert_rows(model, [*tracked, *extra], rows)
 
 
 def _materials_by_title(titles: set[str]) -> dict[str, StudyMaterial]:

@@ -126,13 +126,23 @@ class ImportResult:
 class _Row:
     """One ledger row being checked: reads cells through parsers and records each problem once."""
 
-    def __init__(self, ledger_row, headers: dict[str, str], columns: dict[str, Column], errors: list):
+    def __init__(
+        self,
+        ledger_row,
+        headers: dict[str, str],
+        columns: dict[str, Column],
+        errors: list,
+        parsed: dict | None = None,
+    ):
         self.number = ledger_row.number
         self.values = ledger_row.values
         self.headers = headers
         self.columns = columns
         self.errors = errors
         self.problems: dict[str, list[str]] = defaultdict(list)
+        # (parser, type, raw value) → (value, problem): shared by the rows of one file, whose dates,
+        # hours and counts repeat, so that each distinct cell is parsed once.
+        self.parsed = {} if parsed is None else parsed
 
     def header(self, key: str) -> str:
         return self.headers.get(key) or self.columns[key].label
@@ -149,11 +159,19 @@ class _Row:
                 self.error(key, _("This cell is empty; it must be filled in."))
             return None
         if parser is not None:
+            # The type too: 1, 1.0 and True are one key to a dict but not to a parser.
+            cache_key = (parser, type(raw), raw)
             try:
-                return parser(raw)
-            except CellError as exc:
-                self.error(key, str(exc))
-                return None
+                value, problem = self.parsed[cache_key]
+            except KeyError:
+                try:
+                    value, problem = parser(raw), None
+                except CellError as exc:
+                    value, problem = None, str(exc)
+                self.parsed[cache_key] = value, problem
+            if problem is not None:
+                self.error(key, problem)
+            return value
         text = cell_text(raw).strip()
         if max_length and len(text) > max_length:
             self.error(key, _("Longer than %(n)s characters.") % {"n": max_length})

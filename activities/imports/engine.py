@@ -109,8 +109,9 @@ def ledger_import(
     importer.prepare(ledger)
     total = len(ledger.rows)
     cleaned = []
+    parsed = {}
     for done, ledger_row in enumerate(ledger.rows, start=1):
-        row = _Row(ledger_row, ledger.headers, columns, result.errors)
+        row = _Row(ledger_row, ledger.headers, columns, result.errors, parsed)
         cleaned.append((row, importer.clean(row)))
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total)

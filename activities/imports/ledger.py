@@ -220,6 +220,10 @@ class _SheetArea:
 
     def scan(self, chunk: bytes) -> None:
         text = self.tail + chunk
+        self.tail = text[-_OVERLAP:]
+        if self._within(_ADDRESS.findall(text)):
+            return
+        # Something reaches too far: go through the addresses in order, to name the first one.
         for match in _ADDRESS.finditer(text):
             for letters, digits in ((match[2], match[3]), (match[4], match[5])):
                 if digits is None:
@@ -227,7 +231,21 @@ class _SheetArea:
                 if len(letters or b"") > 3 or len(digits) > 9:  # beyond any sheet, and beyond int() limits
                     self._refuse(str((letters or b"") + digits, "ascii"))
                 self._check(_column_number(letters or b""), int(digits))
-        self.tail = text[-_OVERLAP:]
+
+    def _within(self, found: list[tuple]) -> bool:
+        """Whether every address in the chunk lies within the limits; if so, the sheet's area takes
+        them in. A 100,000-row sheet has a million addresses but few distinct rows and columns to
+        each chunk: this looks at those, not at every address."""
+        letters = {match[1] for match in found} | {match[3] for match in found if match[4]}
+        digits = {match[2] for match in found} | {match[4] for match in found if match[4]}
+        if any(len(text) > 3 for text in letters) or any(len(text) > 9 for text in digits):
+            return False
+        rows = max([self.rows, *map(int, digits)])
+        columns = max([self.columns, *map(_column_number, letters)])
+        if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS or rows * max(columns, 1) > MAX_SHEET_CELLS:
+            return False
+        self.rows, self.columns = rows, columns
+        return True
 
     def _check(self, column: int, row: int) -> None:
         # The reader allocates the rectangle up to the largest row and column, wherever they are.
