@@ -10,11 +10,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # The project's own catalogues: not those of the packages in a virtualenv inside the checkout
-# (make test puts .venv there, and `make test PYTHON=python3.10` a .venv310).
+# (make test puts .venv there, and `make test PYTHON=python3.10` a .venv310), nor the copies of the
+# code that `make bundle` stages in build/ (CI builds the bundles while the suite runs: two xdist
+# workers could otherwise collect different lists while a copy is being written).
 CATALOGUES = sorted(
     path
     for path in ROOT.glob("**/locale/zh_Hans/LC_MESSAGES/django.po")
-    if not any(part.startswith(".") or part == "site-packages" for part in path.relative_to(ROOT).parts)
+    if path.relative_to(ROOT).parts[0] != "build"
+    and not any(part.startswith(".") or part == "site-packages" for part in path.relative_to(ROOT).parts)
 )
 
 
