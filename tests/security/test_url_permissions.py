@@ -460,12 +460,12 @@ def test_no_spoiled_number_in_a_url_gives_a_server_error(client, world, name):
     client.force_login(world.people["admin"])
     method = REQUESTS[name][0]
     failures = []
+    # A GET carries each junk value in each query parameter; a POST carries no data, so its one
+    # request per spoiled path is the whole test (sending it once per junk value repeated it).
+    queries = [{key: junk} for key in QUERY_NAMES for junk in JUNK] if method == "get" else [None]
     for path in _paths(name, world):
-        for query_name in QUERY_NAMES:
-            for junk in JUNK:
-                response = getattr(client, method)(path, {query_name: junk} if method == "get" else None)
-                if response.status_code >= 500:
-                    failures.append(f"{method.upper()} {path}?{query_name}={junk} → {response.status_code}")
-            if method == "post":
-                break
+        for query in queries:
+            response = getattr(client, method)(path, query)
+            if response.status_code >= 500:
+                failures.append(f"{method.upper()} {path}?{query or ''} → {response.status_code}")
     assert not failures, "\n".join(failures)
