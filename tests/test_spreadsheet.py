@@ -167,7 +167,7 @@ def test_rows_written_at_once_make_the_file_xlsxwriter_makes_cell_by_cell(tmp_pa
         )
     ]
     rows += [
-        [datetime.datetime(2022, 3, 5, 4, 0, tzinfo=datetime.UTC), None, 1],
+        [datetime.datetime(2022, 3, 5, 4, 0, tzinfo=datetime.timezone.utc), None, 1],
         [datetime.datetime(2022, 3, 5, 12, 30), "", 2],
         [None, "", None],  # no cell: no row
         [None, None, 0.5, "past the columns", datetime.date(1900, 1, 1)],
