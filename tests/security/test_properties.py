@@ -17,7 +17,7 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from activities.imports.engine import ledger_import
@@ -366,7 +366,12 @@ def csv_ledgers(draw, ledger_type):
     if draw(st.booleans()):
         writer.writerow(["测试局2022年台账"])
     writer.writerow(headers)
-    writer.writerows(rows)
+    try:
+        writer.writerows(rows)
+    except csv.Error:
+        # Python 3.10's csv module cannot write some cells with its default dialect ("need to escape,
+        # but no escapechar set"; 3.11 quotes them): no CSV can be made of those rows, so no file.
+        reject()
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]))
     # A cell may hold line breaks, so the file's last record can sit below its last line.
     return buffer.getvalue().encode(encoding), buffer.getvalue().count("\n") + 1
