@@ -501,7 +501,29 @@ def cases(
             follow=True,
         ),
         Case(
-            "overview", "Committee overview", "admin", f"/dashboard/overview/?year={year}", committee_ms, runs
+            "overview",
+            "Committee overview, first page in name order",
+            "admin",
+            f"/dashboard/overview/?year={year}",
+            committee_ms,
+            runs,
+        ),
+        Case(
+            "overview_last",
+            "Committee overview, last page in name order",
+            "admin",
+            f"/dashboard/overview/?year={year}&page=99999",  # past the end: the last
+            committee_ms,
+            runs,
+        ),
+        # Sorted by a figure, every agency is counted to place them: reported, no target.
+        Case(
+            "overview_sorted",
+            "Committee overview sorted by norms just missed (every agency counted)",
+            "admin",
+            f"/dashboard/overview/?year={year}&sort=-red",
+            None,
+            runs,
         ),
         Case(
             "summary",

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from studyportal.accounts.models import Organization, Role, RoleAssignment, User
+from studyportal.accounts.scoping import under_q
 
 from .. import kinds
 from ..models import Activity, ActivityMonthStat, Norm
@@ -144,6 +145,15 @@ def _period_indexes(period: str) -> range:
     return {Norm.Period.MONTH: range(1, 13), Norm.Period.QUARTER: range(1, 5)}.get(period, range(1, 2))
 
 
+# What the engine counts for: an organization (a committee, an agency or a branch) with what lies
+# under it, or several agencies with theirs (a page of the committee's overview).
+Scope = Organization | tuple[Organization, ...]
+
+
+def _key(scope: Scope):
+    return tuple(org.pk for org in scope) if isinstance(scope, tuple) else scope.pk
+
+
 def _branches(queryset):
     """Branches with what decides which rules apply to them: whether any member has a party group,
     whether anyone holds the secretary role on the branch (or on its agency, which `_targets` accepts
@@ -173,13 +183,15 @@ def secretary_unknown(norm: Norm, organization: Organization) -> bool:
     )
 
 
-def _targets(organization: Organization, norms: list[Norm]) -> tuple[list[tuple[Norm, Organization]], dict]:
+def _targets(organization: Scope, norms: list[Norm]) -> tuple[list[tuple[Norm, Organization]], dict]:
     """(rule, organization) pairs: an agency's own rules, then each branch's (those that apply to it:
-    `applies`); for a committee, every agency under it. Also {branch id: agency id} for the branches
-    that are their agency's only one."""
+    `applies`); for a committee, every agency under it; for several agencies, each of them. Also
+    {branch id: agency id} for the branches that are their agency's only one."""
     agency_norms = [n for n in norms if n.scope == Norm.Scope.AGENCY]
     branch_norms = [n for n in norms if n.scope == Norm.Scope.BRANCH]
-    if organization.kind == Organization.Kind.BRANCH:
+    if isinstance(organization, tuple):
+        agencies = list(organization)
+    elif organization.kind == Organization.Kind.BRANCH:
         siblings = (
             Organization.objects.filter(
                 parent_id=OuterRef("parent_id"), kind=Organization.Kind.BRANCH, is_active=True
@@ -195,7 +207,7 @@ def _targets(organization: Organization, norms: list[Norm]) -> tuple[list[tuple[
         )
         only = {organization.pk: organization.parent_id} if branch.siblings == 1 else {}
         return [(n, branch) for n in branch_norms if applies(n, branch)], only
-    if organization.kind == Organization.Kind.AGENCY:
+    elif organization.kind == Organization.Kind.AGENCY:
         agencies = [organization]
     else:
         agencies = list(
@@ -222,11 +234,11 @@ def _targets(organization: Organization, norms: list[Norm]) -> tuple[list[tuple[
     return pairs, only
 
 
-def _scope_q(organizations: list[Organization], also_org_ids: set[int]) -> Q:
-    orgs = Q(organization_id__in=also_org_ids)
-    for path in {org.path for org in organizations}:
-        orgs |= Q(organization__path__startswith=path)
-    return orgs
+def _within(organization: Scope, also_org_ids: set[int]) -> Q:
+    """The organizations under `organization`, or under each of several agencies, themselves
+    included, and `also_org_ids`: a filter on Organization."""
+    organizations = organization if isinstance(organization, tuple) else (organization,)
+    return under_q([org.path for org in organizations], None) | Q(pk__in=also_org_ids)
 
 
 # Activities per month ([0, January, …, December]) where there were none.
@@ -234,7 +246,7 @@ NO_ACTIVITY = (0,) * 13
 
 
 def _counts(
-    organization: Organization,
+    organization: Scope,
     also_org_ids: set[int],
     kinds: set[str],
     secretary_kinds: set[str],
@@ -259,17 +271,14 @@ def _counts(
     """
     # The organizations as a subquery, so that PostgreSQL reaches the rows through their
     # (year, organization) and (organization, date) indexes rather than filtering a county's year.
-    scope = Q(
-        organization__in=Organization.objects.filter(
-            Q(path__startswith=organization.path) | Q(pk__in=also_org_ids)
-        ).values("pk")
-    )
+    within = _within(organization, also_org_ids)
+    scope = Q(organization__in=Organization.objects.filter(within).values("pk"))
     # The organizations' paths travel once each, in a part of their own (a city's ~3,000), not on
     # each of the ~100,000 count rows: those carry none, nor join the organizations for it.
     no_path = Value(None, output_field=CharField())
     columns = ("secretary_only", "organization_id", "no_path", "kind", "month", "n", "j")
     paths = (
-        Organization.objects.filter(Q(path__startswith=organization.path) | Q(pk__in=also_org_ids))
+        Organization.objects.filter(within)
         .annotate(secretary_only=Value(False), no_kind=Value(""), no_month=Value(0), n=Value(0), j=Value(0))
         .values_list("secretary_only", "pk", "path", "no_kind", "no_month", "n", "j")
         .order_by()
@@ -389,7 +398,7 @@ def _period_result(
     )
 
 
-def _monthly_per_target(*, organization: Organization, year: int, norms: list[Norm] | None = None):
+def _monthly_per_target(*, organization: Scope, year: int, norms: list[Norm] | None = None):
     """(rule, organization, activities per month [index 1–12]) for each rule that applies.
 
     For an agency: its agency-scope rules against the activities of the agency and its branches, then
@@ -476,9 +485,9 @@ class NormCounts:
             self._norms = active_norms()
         return self._norms
 
-    def targets(self, organization: Organization, year: int) -> list:
+    def targets(self, organization: Scope, year: int) -> list:
         """(rule, organization, activities per month) per rule that applies, as `_monthly_per_target`."""
-        key = (organization.pk, year)
+        key = (_key(organization), year)
         if key not in self._targets:
             self._targets[key] = list(
                 _monthly_per_target(organization=organization, year=year, norms=self.norms)
@@ -514,7 +523,7 @@ def norm_results(
 
 def norm_tally(
     *,
-    organization: Organization,
+    organization: Scope,
     year: int,
     through: datetime.date | None = None,
     counts: NormCounts | None = None,
@@ -746,7 +755,7 @@ def norm_warning_days() -> int:
     return settings.NORM_WARNING_DAYS
 
 
-def _due_periods(organization: Organization, today: datetime.date, warning_days: int, counts: NormCounts):
+def _due_periods(organization: Scope, today: datetime.date, warning_days: int, counts: NormCounts):
     """(rule, organization, year, period index, actual, status, end, days left, colour) of each period
     that `norms_due` reports, as plain tuples: the overview counts a city's colours without an object
     per period (`norms_due_colours`)."""

@@ -5,6 +5,7 @@ whatever the number of agencies or records; see `overview`)."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from activities.models import ActivityMonthStat, RectificationItem
 from activities.selectors.norms import AMBER, RED, NormCounts, norm_tally, norms_due_colours
 from reports.models import Summary
 from studyportal.accounts.models import Organization, Role
-from studyportal.accounts.scoping import orgs_visible_to, scope_paths, scope_q
+from studyportal.accounts.scoping import orgs_visible_to, scope_paths, scope_q, under_q
 from studyportal.names import pinyin_key
 
 from .dashboard import (
@@ -101,22 +102,81 @@ def can_see_overview(user) -> bool:
     return bool(scope_paths(user, Role.ADMIN))
 
 
+# Agencies on a page of the overview. A page in name order counts its own agencies only, so a
+# city's 1,000 cost what 50 do; sorted by a figure, every agency is counted to place them.
+OVERVIEW_PAGE_SIZE = 50
+
+
+def _agencies(user) -> list[Organization]:
+    """The agencies the user administers, in the order of their paths (one query)."""
+    agencies = orgs_visible_to(user, Role.ADMIN).filter(kind=Organization.Kind.AGENCY, is_active=True)
+    return list(agencies.order_by("path"))
+
+
+def _matching(agencies: list[Organization], search: str) -> list[Organization]:
+    """The agencies whose name contains `search`, or whose code it is (any case)."""
+    search = search.strip().casefold()
+    if not search:
+        return agencies
+    return [a for a in agencies if search in a.name.casefold() or search == a.code.casefold()]
+
+
 def overview(
-    user, *, year: int, sort: str = "name", descending: bool = False, today=None
+    user, *, year: int, sort: str = "name", descending: bool = False, search: str = "", today=None
 ) -> list[OverviewRow]:
-    """One row per agency the user administers. Queries: the agencies, the monthly counts, the
-    rectification counts, the summaries, the roots, and the norms engine's four per root (one root
-    for a committee admin); the rules due now reuse that counting when `year` is this year (otherwise
-    the engine's three per root; three more in the first days of January): none grows with the number
-    of agencies or records."""
+    """One row per agency the user administers (whose name contains `search`, when given), in the
+    order asked."""
+    agencies = _agencies(user)
+    rows = _rows(user, agencies, _matching(agencies, search), year=year, today=today)
+    return _in_order(rows, sort, descending)
+
+
+def overview_page(
+    user, *, year: int, number, sort: str = "name", descending: bool = False, search: str = "", today=None
+) -> Page:
+    """Page `number` of `overview` (OVERVIEW_PAGE_SIZE rows). In name order only the page's agencies
+    are counted: the order needs their names alone."""
+    agencies = _agencies(user)
+    listed = _matching(agencies, search)
+    if sort != "name":
+        rows = _rows(user, agencies, listed, year=year, today=today)
+        return Paginator(_in_order(rows, sort, descending), OVERVIEW_PAGE_SIZE).get_page(number)
+    ordered = sorted(listed, key=lambda agency: pinyin_key(agency.name))
+    if descending:
+        ordered.reverse()  # as `_in_order` does
+    page = Paginator(ordered, OVERVIEW_PAGE_SIZE).get_page(number)
+    rows = {row.agency.pk: row for row in _rows(user, agencies, list(page), year=year, today=today)}
+    page.object_list = [rows[agency.pk] for agency in page]
+    return page
+
+
+def _in_order(rows: list[OverviewRow], sort: str, descending: bool) -> list[OverviewRow]:
+    ordered = sorted(rows, key=lambda row: pinyin_key(row.agency.name))
+    if sort != "name" and sort in OVERVIEW_COLUMNS:
+        # Rows without a figure (no attendance recorded, no norm due) go last either way.
+        present = [row for row in ordered if row.sort_value(sort) is not None]
+        missing = [row for row in ordered if row.sort_value(sort) is None]
+        return sorted(present, key=lambda row: row.sort_value(sort), reverse=descending) + missing
+    if descending:
+        ordered.reverse()
+    return ordered
+
+
+def _rows(
+    user, agencies: list[Organization], shown: list[Organization], *, year: int, today=None
+) -> list[OverviewRow]:
+    """The rows of the agencies `shown`, of all the user's `agencies`, unordered. Queries: the
+    monthly counts, the rectification counts, the summaries, and the norms engine's four (all of
+    them: the roots, then four per root, one root for a committee admin); the rules due now reuse
+    that counting when `year` is this year (otherwise three more; three more again in the first days
+    of January): none grows with the number of agencies or records. When fewer are shown, each
+    query reads only theirs."""
     today = today or timezone.localdate()
-    agencies = list(
-        orgs_visible_to(user, Role.ADMIN)
-        .filter(kind=Organization.Kind.AGENCY, is_active=True)
-        .order_by("path")
-    )
-    rows = {agency.pk: OverviewRow(agency=agency) for agency in agencies}
-    by_path = {agency.path: rows[agency.pk] for agency in agencies}
+    rows = {agency.pk: OverviewRow(agency=agency) for agency in shown}
+    # Every agency's path, shown or not: an organization belongs to the nearest agency above it,
+    # which may be one not shown under one that is.
+    by_path = {agency.path: rows.get(agency.pk) for agency in agencies}
+    every = len(shown) == len(agencies)
 
     row_of_path = {}
 
@@ -130,13 +190,14 @@ def overview(
         return row_of_path[path]
 
     # Year totals per organization: the months and kinds are not needed here, which keeps the rows few.
-    stats = (
-        ActivityMonthStat.objects.filter(scope_q(user, min_role=Role.ADMIN), year=year)
-        .values_list("organization__path")
-        .annotate(**_overview_sums())
-        .order_by()
-    )
-    for path, n, central, present, on_leave, absent in stats:
+    stats = ActivityMonthStat.objects.filter(scope_q(user, min_role=Role.ADMIN), year=year)
+    if not every:
+        stats = stats.filter(
+            organization__in=Organization.objects.filter(under_q([a.path for a in shown], None)).values("pk")
+        )
+    for path, n, central, present, on_leave, absent in (
+        stats.values_list("organization__path").annotate(**_overview_sums()).order_by()
+    ):
         row = row_for_path(path)
         if row is not None:
             totals = row.stats
@@ -146,9 +207,10 @@ def overview(
             totals.on_leave += on_leave
             totals.absent += absent
 
+    shown_ids = Q() if every else Q(agency_id__in=list(rows))
     rectification = (
         RectificationItem.objects.filter(
-            scope_q(user, "agency", Role.ADMIN), year__lte=year, deleted_at__isnull=True
+            scope_q(user, "agency", Role.ADMIN), shown_ids, year__lte=year, deleted_at__isnull=True
         )
         .values("agency_id")
         .annotate(**_rectification_aggregates(year, today))
@@ -158,35 +220,26 @@ def overview(
         if item["agency_id"] in rows:
             rows[item["agency_id"]].rectification = _rectification_from(item)
 
-    for summary in Summary.objects.filter(scope_q(user, "agency", Role.ADMIN), year=year).values(
-        "agency_id", "status"
-    ):
+    summaries = Summary.objects.filter(scope_q(user, "agency", Role.ADMIN), shown_ids, year=year)
+    for summary in summaries.values("agency_id", "status"):
         if summary["agency_id"] in rows:
             rows[summary["agency_id"]].summary_status = summary["status"]
 
-    roots = overview_roots(user)
+    # The engine counts for each root, or for the agencies shown (a tuple: one scope).
+    scopes = overview_roots(user) if every else [tuple(shown)] if shown else []
     # The year's counting is read once for the tally and the rules due now (when the year is this one).
     counts = NormCounts()
-    for root in roots:
-        for organization, met, due in norm_tally(organization=root, year=year, through=today, counts=counts):
+    for scope in scopes:
+        for organization, met, due in norm_tally(organization=scope, year=year, through=today, counts=counts):
             row = row_for_path(organization.path)
             if row is not None:
                 row.norms_met += met
                 row.norms_due += due
     # Amber and red are about now, whatever year is shown.
-    for organization, colour in norms_due_colours(roots, today=today, counts=counts):
+    for organization, colour in norms_due_colours(scopes, today=today, counts=counts):
         row = row_for_path(organization.path)
         if row is not None and colour == AMBER:
             row.norms_amber += 1
         elif row is not None and colour == RED:
             row.norms_red += 1
-
-    ordered = sorted(rows.values(), key=lambda row: pinyin_key(row.agency.name))
-    if sort != "name" and sort in OVERVIEW_COLUMNS:
-        # Rows without a figure (no attendance recorded, no norm due) go last either way.
-        present = [row for row in ordered if row.sort_value(sort) is not None]
-        missing = [row for row in ordered if row.sort_value(sort) is None]
-        return sorted(present, key=lambda row: row.sort_value(sort), reverse=descending) + missing
-    if descending:
-        ordered.reverse()
-    return ordered
+    return list(rows.values())

@@ -31,13 +31,12 @@ def _sort(request) -> tuple[str, bool]:
     return column, descending
 
 
-def _overview_rows(request):
+def _params(request) -> tuple[int, str, bool, str]:
+    """(year, sort column, descending, search) of the overview's query string."""
     if not selectors.can_see_overview(request.user):
         raise PermissionDenied
-    year = _year(request)
     column, descending = _sort(request)
-    rows = selectors.overview(request.user, year=year, sort=column, descending=descending)
-    return year, column, descending, rows
+    return _year(request), column, descending, request.GET.get("q", "").strip()[:100]
 
 
 OVERVIEW_HEADINGS = {
@@ -57,7 +56,16 @@ OVERVIEW_HEADINGS = {
 @login_required
 @require_GET
 def overview(request):
-    year, column, descending, rows = _overview_rows(request)
+    year, column, descending, search = _params(request)
+    page = selectors.overview_page(
+        request.user,
+        year=year,
+        number=request.GET.get("page"),
+        sort=column,
+        descending=descending,
+        search=search,
+    )
+    rows = page.object_list
     headings = []
     for name, label in OVERVIEW_HEADINGS.items():
         # A click on the column sorted ascending sorts it descending, any other column ascending.
@@ -66,7 +74,7 @@ def overview(request):
             {
                 "name": name,
                 "label": label(),
-                "url": "?" + urlencode({"year": year, "sort": next_sort}),
+                "url": _with_query("", year=year, sort=next_sort, q=search or None),
                 "active": name == column,
                 "descending": descending,
             }
@@ -94,15 +102,20 @@ def overview(request):
         for row in rows
     ]
     sort_value = f"-{column}" if descending else column
+    query = {"year": year, "sort": sort_value, "q": search or None}
     return render(
         request,
         "dashboard/overview.html",
         {
             "year": year,
             "rows": table,
+            "page": page,
+            "search": search,
+            "previous_url": _with_query("", **query, page=page.number - 1) if page.has_previous() else "",
+            "next_url": _with_query("", **query, page=page.number + 1) if page.has_next() else "",
             "headings": headings,
             "sort": sort_value,
-            "export_query": urlencode({"year": year, "sort": sort_value}),
+            "export_query": urlencode({key: value for key, value in query.items() if value}),
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
             # The committee's own ledger of every agency's records (with background exports on,
             # the link leads to the page that prepares it).
@@ -126,7 +139,8 @@ def _committee_of(user):
 @login_required
 @require_GET
 def overview_xlsx(request):
-    year, _column, _descending, rows = _overview_rows(request)
+    year, column, descending, search = _params(request)
+    rows = selectors.overview(request.user, year=year, sort=column, descending=descending, search=search)
     columns = [
         Column(_("Agency"), 28),
         Column(pgettext("count", "Activities"), 14),

@@ -51,11 +51,14 @@ def scope_q(user, field: str | None = "organization", min_role: str = Role.STAFF
 
     `field=None` filters Organization itself.
     """
+    return under_q(scope_paths(user, min_role), field)
+
+
+def under_q(paths, field: str | None = "organization") -> Q:
+    """A filter for rows whose organization (reached through `field`; None: Organization itself)
+    lies under one of `paths`, those organizations included; none when `paths` is empty."""
     lookup = "path__startswith" if field is None else f"{field}__path__startswith"
-    paths = scope_paths(user, min_role)
-    if not paths:
-        return Q(pk__in=[])
-    query = Q()
+    query = Q(pk__in=[])
     for path in paths:
         query |= Q(**{lookup: path})
     return query

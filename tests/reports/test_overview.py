@@ -11,8 +11,16 @@ from openpyxl import load_workbook
 
 from activities.models import Activity, Attendance, Kind, RectificationItem
 from reports.models import Summary
-from studyportal.accounts.models import Organization
-from tests.factories import ActivityFactory, AttendanceFactory, OrganizationFactory, RectificationItemFactory
+from reports.selectors import overview as overview_selectors
+from studyportal.accounts.models import Organization, Role
+from tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    OrganizationFactory,
+    RectificationItemFactory,
+    RoleAssignmentFactory,
+    UserFactory,
+)
 
 YEAR = 2022
 URL = reverse("dashboard:overview")
@@ -220,3 +228,130 @@ def test_each_agency_shows_how_many_rules_are_amber_and_red_now(
     table = rows(client_for(committee_admin).get(URL, {"year": 2026}).content.decode())
     assert table[agency.code]["amber"] == "1" and table[agency.code]["red"] == "0"  # April's meeting
     assert table[other_agency.code]["amber"] == "1" and table[other_agency.code]["red"] == "0"
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages: a city's committee sees its 1,000 agencies fifty at a time (OVERVIEW_PAGE_SIZE).
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(overview_selectors, "OVERVIEW_PAGE_SIZE", 3)
+
+
+def _agencies_of_every_shape(committee, staff):
+    """Agencies unlike each other: one branch recording its meetings on the agency, two branches with
+    a secretary's lecture given at the agency, a party group, an agency under an agency, none at all."""
+    made = []
+    for number, name in enumerate(["阿坝局", "北京处", "长沙办", "大理委", "鄂州院", "福州所", "赣州站"]):
+        made.append(OrganizationFactory(kind=Organization.Kind.AGENCY, parent=committee, name=name))
+        if number % 3 == 0:
+            continue  # no branch
+        first = OrganizationFactory(kind=Organization.Kind.BRANCH, parent=made[-1], name=f"{name}第一支部")
+        _record(made[-1], Kind.BRANCH_COMMITTEE, number % 6 + 1, staff)  # on the agency itself
+        _record(first, Kind.BRANCH_ASSEMBLY, 3, staff)
+        if number % 2 == 0:
+            second = OrganizationFactory(
+                kind=Organization.Kind.BRANCH, parent=made[-1], name=f"{name}第二支部"
+            )
+            speaker = UserFactory(agency=made[-1], branch=second, party_group="第一党小组")
+            RoleAssignmentFactory(user=speaker, organization=second, role=Role.SECRETARY)
+            lecture = _record(made[-1], Kind.PARTY_LECTURE, 5, staff)
+            Activity.objects.filter(pk=lecture.pk).update(speaker=speaker)
+            _record(second, Kind.PARTY_GROUP_MEETING, 6, staff)
+        _record(made[-1], Kind.CENTRAL_GROUP_STUDY, number % 12 + 1, staff)
+        RectificationItemFactory(agency=made[-1], year=YEAR, deadline=datetime.date(YEAR, 2, 1))
+        Summary.objects.create(agency=made[-1], year=YEAR, status=Summary.Status.DRAFT)
+    # Under 北京处, and far from it in name order: on another page.
+    inner = OrganizationFactory(kind=Organization.Kind.AGENCY, parent=made[1], name="直属中心")
+    inner_branch = OrganizationFactory(kind=Organization.Kind.BRANCH, parent=inner, name="中心支部")
+    _record(inner_branch, Kind.BRANCH_ASSEMBLY, 2, staff)
+    _record(inner, Kind.CENTRAL_GROUP_STUDY, 2, staff)
+    return [*made, inner]
+
+
+def _figures(rows):
+    return [
+        (
+            row.agency.code,
+            row.stats,
+            row.norms_met,
+            row.norms_due,
+            row.norms_amber,
+            row.norms_red,
+            row.rectification,
+            row.summary_status,
+        )
+        for row in rows
+    ]
+
+
+@pytest.mark.parametrize("today", [datetime.date(YEAR, 6, 27), datetime.date(YEAR, 7, 3)])
+@pytest.mark.parametrize("descending", [False, True])
+def test_each_page_in_name_order_shows_what_the_whole_overview_shows(
+    committee_admin, committee, two_agencies, staff, small_pages, today, descending
+):
+    """A page counts only its own agencies: every figure must still be the one the whole overview
+    (the Excel file) gives that agency, whatever its shape and wherever the page cuts."""
+    _agencies_of_every_shape(committee, staff)
+    whole = overview_selectors.overview(committee_admin, year=YEAR, descending=descending, today=today)
+    assert len(whole) == 10
+    assert any(row.norms_amber for row in whole) or any(row.norms_red for row in whole)
+    assert any(row.norms_met for row in whole) and any(row.norms_due > row.norms_met for row in whole)
+    pages = [
+        overview_selectors.overview_page(
+            committee_admin, year=YEAR, number=number, descending=descending, today=today
+        )
+        for number in range(1, 5)
+    ]
+    assert [len(page.object_list) for page in pages] == [3, 3, 3, 1]
+    assert _figures([row for page in pages for row in page.object_list]) == _figures(whole)
+
+
+def test_a_page_in_name_order_runs_the_same_queries_whatever_the_number_of_agencies(
+    client_for, committee_admin, committee, staff, small_pages, django_assert_num_queries, today_is
+):
+    today_is(datetime.date(2026, 5, 20))
+    client = client_for(committee_admin)
+    for n in (5, 20):
+        _more_agencies(committee, staff, n)
+        # The session and the user (2), the roles (1), the user's agency (1); the agencies (1), the
+        # monthly counts (1), rectification (1), summaries (1); the norms engine for the page's
+        # agencies: rules, branches, counts (3); the rules due now, for this year: branches, counts (2).
+        with django_assert_num_queries(13):
+            response = client.get(URL, {"year": YEAR, "page": 2})
+        assert len(rows(response.content.decode())) == 3
+
+
+def test_the_pages_lead_through_every_agency_once_keeping_the_sort(
+    client_for, committee_admin, committee, staff, two_agencies, small_pages
+):
+    _more_agencies(committee, staff, 6)
+    client = client_for(committee_admin)
+    seen, url = [], f"{URL}?year={YEAR}&sort=-activities"
+    while url:
+        html = client.get(url).content.decode()
+        seen += list(rows(html))
+        assert "共8个单位" in re.sub(r"\s", "", re.sub(r"<[^>]+>", "", html))
+        following = re.search(r'<a class="page-link" href="([^"]+)" rel="next">', html)
+        url = URL + following.group(1).replace("&amp;", "&") if following else None
+    whole = overview_selectors.overview(committee_admin, year=YEAR, sort="activities", descending=True)
+    assert seen == [row.agency.code for row in whole]
+    assert len(set(seen)) == 8
+
+
+def test_the_search_keeps_the_agencies_whose_name_contains_it(
+    client_for, committee_admin, committee, two_agencies, agency, other_agency
+):
+    client = client_for(committee_admin)
+    found = rows(client.get(URL, {"year": YEAR, "q": agency.name[1:]}).content.decode())
+    assert list(found) == [agency.code]
+    assert found[agency.code]["activities"] == "4"  # its figures as without the search
+    assert list(rows(client.get(URL, {"q": other_agency.code.upper()}).content.decode())) == [
+        other_agency.code
+    ]
+    html = client.get(URL, {"q": "没有这样的单位"}).content.decode()
+    assert rows(html) == {} and "没有名称包含该内容的单位" in html
+    export = client.get(XLSX, {"year": YEAR, "q": agency.name})
+    workbook = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+    assert [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)] == [agency.name]
