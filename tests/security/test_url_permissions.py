@@ -437,21 +437,22 @@ JUNK = ["0", "-1", "10000", "99999999999", "12345678901234567890", "1e9", "abc",
 QUERY_NAMES = ["year", "page", "org", "month", "organization", "person", "kind", "status"]
 
 
-def _paths(name, w):
-    """The URL with each numeric part of its path replaced by junk that still matches the pattern."""
+def _paths(name, w) -> tuple[str, list[str]]:
+    """The URL as the table gives it, and with each numeric part of its path replaced by junk that
+    still matches the pattern."""
     _method, arguments, _query = REQUESTS[name]
     if not arguments:
-        return [reverse(name)]
+        return reverse(name), []
     kwargs = arguments(w)
-    paths = []
-    for value in kwargs.values():
-        if not isinstance(value, int):
-            continue
-        for junk in ("0", "10000", "99999999999", "12345678901234567890"):
-            # Reversing checks the converter; build the path by hand from a good one.
-            good = reverse(name, kwargs=kwargs)
-            paths.append(good.replace(f"/{value}/", f"/{junk}/", 1))
-    return paths or [reverse(name, kwargs=kwargs)]
+    # Reversing checks the converter; the spoiled paths are built by hand from the good one.
+    good = reverse(name, kwargs=kwargs)
+    spoiled = [
+        good.replace(f"/{value}/", f"/{junk}/", 1)
+        for value in kwargs.values()
+        if isinstance(value, int)
+        for junk in ("0", "10000", "99999999999", "12345678901234567890")
+    ]
+    return good, spoiled
 
 
 @pytest.mark.parametrize("name", sorted(REQUESTS))
@@ -460,12 +461,17 @@ def test_no_spoiled_number_in_a_url_gives_a_server_error(client, world, name):
     client.force_login(world.people["admin"])
     method = REQUESTS[name][0]
     failures = []
-    # A GET carries each junk value in each query parameter; a POST carries no data, so its one
-    # request per spoiled path is the whole test (sending it once per junk value repeated it).
-    queries = [{key: junk} for key in QUERY_NAMES for junk in JUNK] if method == "get" else [None]
-    for path in _paths(name, world):
-        for query in queries:
-            response = getattr(client, method)(path, query)
-            if response.status_code >= 500:
-                failures.append(f"{method.upper()} {path}?{query or ''} → {response.status_code}")
+    good, spoiled = _paths(name, world)
+    # A GET of the good path carries each junk value in each query parameter, where the view goes on
+    # to read them; a spoiled path carries each junk value in every parameter at once. A POST
+    # carries no data: one request per spoiled path (or the good one) is the whole test.
+    if method == "get":
+        requests = [(good, {key: junk}) for key in QUERY_NAMES for junk in JUNK]
+        requests += [(path, dict.fromkeys(QUERY_NAMES, junk)) for path in spoiled for junk in JUNK]
+    else:
+        requests = [(path, None) for path in spoiled or [good]]
+    for path, query in requests:
+        response = getattr(client, method)(path, query)
+        if response.status_code >= 500:
+            failures.append(f"{method.upper()} {path}?{query or ''} → {response.status_code}")
     assert not failures, "\n".join(failures)
