@@ -36,7 +36,7 @@ from activities.selectors.norms import (
     NormCounts,
     active_norms,
     due_order,
-    gap_message,
+    gap_summaries,
     norm_results,
     norms_due,
 )
@@ -404,7 +404,8 @@ class Dashboard:
     @property
     def norm_grid(self) -> list[dict]:
         """Each organization's rules laid over twelve month columns (a quarter spans three, the year
-        twelve), with the missed periods named."""
+        twelve), with the missed periods of each rule in a sentence ("1月、2月、3月等9个月未召开支部委员会
+        会议": the grid shows each period already), as the annual summary words them."""
         grid: dict = {}
         # The cells are the norms page's (`{% norm_cell %}`).
         for result in self.norm_results:
@@ -412,7 +413,7 @@ class Dashboard:
                 result.organization.pk, {"organization": result.organization, "rows": [], "gaps": []}
             )
             block["rows"].append(result)
-            block["gaps"].extend(gap_message(result.norm, period) for period in result.gaps)
+            block["gaps"].extend(gap.message for gap in gap_summaries([result], agency=result.organization))
         return list(grid.values())
 
     @property

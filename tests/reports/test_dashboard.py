@@ -302,11 +302,12 @@ def test_the_norm_grid_names_the_gaps_of_each_branch(client_for, secretary, bran
     html = page(client_for, secretary)
     grid = re.search(rf'id="norm-grid-{branch.code}".*?</table>(.*?)</div>\s*</div>', html, re.S)
     assert grid, "the branch has a norm grid"
-    # Only one Party assembly (in March): the second, third and fourth quarters are gaps.
+    # Only one Party assembly (in March): the second, third and fourth quarters are gaps, in one
+    # sentence per rule (the grid above shows each period).
     gaps = re.findall(r"<li>(.*?)</li>", grid.group(1))
-    assembly = [gap for gap in gaps if "支部党员大会" in gap or "Branch Party member assembly" in gap]
-    assert len(assembly) == 3
-    assert not [gap for gap in assembly if "第一季度" in gap or "first quarter" in gap]
+    assembly = [gap for gap in gaps if "支部党员大会" in gap]
+    assert assembly == ["第二季度、第三季度、第四季度未召开支部党员大会"]
+    assert len(gaps) == len(set(gaps)) and all(branch.name not in gap for gap in gaps)
 
 
 def test_each_figure_links_to_the_list_behind_it(client_for, secretary, agency, year_records):
