@@ -138,17 +138,24 @@ def _status(response) -> str:
 
 
 def _capture(client, url, follow=False):
-    """One request with its SQL captured: (response status, [sql, …])."""
+    """One request with its SQL captured: (response, [sql, …], its three slowest (ms, sql))."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, follow=follow)
         _consume(response)
-    measure_page.last_slowest = sorted(
+    slowest = sorted(
         ((float(query["time"]) * 1000, query["sql"]) for query in captured.captured_queries), reverse=True
     )[:3]
-    return response, [query["sql"] for query in captured.captured_queries]
+    return response, [query["sql"] for query in captured.captured_queries], slowest
+
+
+def _capture_page(client, url, follow=False):
+    """`_capture` twice, keeping the one with fewer statements: a session's last-seen time is written
+    at most once a minute (studyportal/security.py), into whichever request comes due, so one capture
+    alone can carry three statements that are not the page's (12 → 15 on the overview at 10)."""
+    return min((_capture(client, url, follow) for _ in range(2)), key=lambda capture: len(capture[1]))
 
 
 def sql_floor_ms(statements, repeat=5) -> float:
@@ -186,14 +193,8 @@ def measure_page(case, clients) -> Result:
             result.status += (
                 " (after " + ", ".join(f"{code} → {to}" for to, code in response.redirect_chain) + ")"
             )
-        # Captured twice, keeping the fewer: a session's last-seen time is written at most once a
-        # minute (studyportal/security.py), into whichever request comes due, so one capture alone
-        # can carry three statements that are not the page's (12 → 15 on the overview at 10).
-        response, statements = min(
-            (_capture(client, case.url, case.follow) for _ in range(2)), key=lambda capture: len(capture[1])
-        )
+        response, statements, result.slowest = _capture_page(client, case.url, case.follow)
         result.queries = len(statements)
-        result.slowest = measure_page.last_slowest
         for _ in range(case.runs):
             started = time.perf_counter()
             response = client.get(case.url, follow=case.follow)
@@ -210,7 +211,7 @@ def measure_page(case, clients) -> Result:
         if case.compare_with:
             other = clients[case.compare_with]
             _consume(other.get(case.url))  # warm-up, as for the measured user: first requests fill caches
-            response, statements = min((_capture(other, case.url) for _ in range(2)), key=lambda c: len(c[1]))
+            response, statements, _slowest = _capture_page(other, case.url)
             if response.status_code == 200:
                 result.other_queries = len(statements)
     except Exception as error:  # the page was timed; only its floor or comparison failed
@@ -268,7 +269,7 @@ def xlsx_child(url, runs) -> dict:
         if not settings.TASKS_BACKEND:
             # The download in the request: its SQL captured on a first, untimed run. In the background
             # the SQL is the task's, and the first run is timed (at a city's scale it takes minutes).
-            response, statements = _capture(client, url)
+            response, statements, _slowest = _capture(client, url)
             _consume(response)
             out["status"] = _status(response)
             if response.status_code != 200:
@@ -699,6 +700,20 @@ def _environment() -> str:
     )
 
 
+def _vacuum():
+    """VACUUM ANALYZE on PostgreSQL before measuring: the cases that write roll back, and their dead
+    rows stay behind (a county's database grew to 2.3 GB over a day of runs, a city's notifications
+    to 1.1 M dead rows), slowing every later run. On a clean database it takes seconds."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+    print(f"VACUUM ANALYZE before measuring: {time.perf_counter() - started:.1f} s")
+
+
 def measure_scale(args) -> tuple[list[Result], str]:
     """Every case on the current database (generated first when it holds no bench data): the results
     and the report."""
@@ -715,6 +730,8 @@ def measure_scale(args) -> tuple[list[Result], str]:
             )
         print(f"No bench data yet: generating a county at scale {args.scale} (a few minutes at 1.0) …")
         generate(scale=args.scale, seed=args.seed)
+    else:
+        _vacuum()
 
     year = Activity.objects.latest("date").date.year
     secretary = User.objects.get(username="bench_secretary")
