@@ -517,7 +517,16 @@ def cases(
             committee_ms,
             runs,
         ),
-        # Sorted by a figure, every agency is counted to place them: reported, no target.
+        # Sorted by a sum, the agencies are placed by the sums and the page's counted.
+        Case(
+            "overview_by_activities",
+            "Committee overview sorted by activities",
+            "admin",
+            f"/dashboard/overview/?year={year}&sort=-activities",
+            committee_ms,
+            runs,
+        ),
+        # Sorted by a norms column, every agency's rules are counted to place them: no target.
         Case(
             "overview_sorted",
             "Committee overview sorted by norms just missed (every agency counted)",

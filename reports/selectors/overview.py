@@ -76,6 +76,9 @@ class OverviewRow:
         return values[column]
 
 
+# The columns only the norms engine gives: sorting by one counts every agency's rules.
+NORM_COLUMNS = ("norms", "amber", "red")
+
 OVERVIEW_COLUMNS = (
     "name",
     "activities",
@@ -138,12 +141,17 @@ def overview_page(
     are counted: the order needs their names alone."""
     agencies = _agencies(user)
     listed = _matching(agencies, search)
-    if sort != "name":
+    if sort in NORM_COLUMNS:
         rows = _rows(user, agencies, listed, year=year, today=today)
         return Paginator(_in_order(rows, sort, descending), OVERVIEW_PAGE_SIZE).get_page(number)
-    ordered = sorted(listed, key=lambda agency: pinyin_key(agency.name))
-    if descending:
-        ordered.reverse()  # as `_in_order` does
+    if sort == "name":
+        ordered = sorted(listed, key=lambda agency: pinyin_key(agency.name))
+        if descending:
+            ordered.reverse()  # as `_in_order` does
+    else:
+        # The other figures are a few sums per agency: placed by them, then counted for the page.
+        rows = _rows(user, agencies, listed, year=year, today=today, norms=False)
+        ordered = [row.agency for row in _in_order(rows, sort, descending)]
     page = Paginator(ordered, OVERVIEW_PAGE_SIZE).get_page(number)
     rows = {row.agency.pk: row for row in _rows(user, agencies, list(page), year=year, today=today)}
     page.object_list = [rows[agency.pk] for agency in page]
@@ -163,14 +171,14 @@ def _in_order(rows: list[OverviewRow], sort: str, descending: bool) -> list[Over
 
 
 def _rows(
-    user, agencies: list[Organization], shown: list[Organization], *, year: int, today=None
+    user, agencies: list[Organization], shown: list[Organization], *, year: int, today=None, norms=True
 ) -> list[OverviewRow]:
     """The rows of the agencies `shown`, of all the user's `agencies`, unordered. Queries: the
     monthly counts, the rectification counts, the summaries, and the norms engine's four (all of
     them: the roots, then four per root, one root for a committee admin); the rules due now reuse
     that counting when `year` is this year (otherwise three more; three more again in the first days
     of January): none grows with the number of agencies or records. When fewer are shown, each
-    query reads only theirs."""
+    query reads only theirs. `norms=False` leaves the norms columns at 0, uncounted."""
     today = today or timezone.localdate()
     rows = {agency.pk: OverviewRow(agency=agency) for agency in shown}
     # Every agency's path, shown or not: an organization belongs to the nearest agency above it,
@@ -225,6 +233,8 @@ def _rows(
         if summary["agency_id"] in rows:
             rows[summary["agency_id"]].summary_status = summary["status"]
 
+    if not norms:
+        return list(rows.values())
     # The engine counts for each root, or for the agencies shown (a tuple: one scope).
     scopes = overview_roots(user) if every else [tuple(shown)] if shown else []
     # The year's counting is read once for the tally and the rules due now (when the year is this one).

@@ -287,21 +287,24 @@ def _figures(rows):
 
 
 @pytest.mark.parametrize("today", [datetime.date(YEAR, 6, 27), datetime.date(YEAR, 7, 3)])
-@pytest.mark.parametrize("descending", [False, True])
-def test_each_page_in_name_order_shows_what_the_whole_overview_shows(
-    committee_admin, committee, two_agencies, staff, small_pages, today, descending
+@pytest.mark.parametrize(
+    ("sort", "descending"),
+    [("name", False), ("name", True), ("activities", True), ("attendance", False), ("red", True)],
+)
+def test_each_page_shows_what_the_whole_overview_shows(
+    committee_admin, committee, two_agencies, staff, small_pages, today, sort, descending
 ):
-    """A page counts only its own agencies: every figure must still be the one the whole overview
-    (the Excel file) gives that agency, whatever its shape and wherever the page cuts."""
+    """A page in name order counts only its own agencies, one sorted by a sum is placed by the sums
+    and then counted for its agencies: every figure and place must still be the whole overview's
+    (the Excel file's), whatever the agency's shape and wherever the page cuts."""
     _agencies_of_every_shape(committee, staff)
-    whole = overview_selectors.overview(committee_admin, year=YEAR, descending=descending, today=today)
+    order = {"sort": sort, "descending": descending, "today": today}
+    whole = overview_selectors.overview(committee_admin, year=YEAR, **order)
     assert len(whole) == 10
     assert any(row.norms_amber for row in whole) or any(row.norms_red for row in whole)
     assert any(row.norms_met for row in whole) and any(row.norms_due > row.norms_met for row in whole)
     pages = [
-        overview_selectors.overview_page(
-            committee_admin, year=YEAR, number=number, descending=descending, today=today
-        )
+        overview_selectors.overview_page(committee_admin, year=YEAR, number=number, **order)
         for number in range(1, 5)
     ]
     assert [len(page.object_list) for page in pages] == [3, 3, 3, 1]
