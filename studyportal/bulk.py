@@ -54,10 +54,12 @@ def insert_rows(
     columns = [opts.get_field(name) for name in fields]
     prepare = [_preparer(field, connection) for field in columns]
     if any(prepare):
-        rows = [
-            [value if prep is None else prep(value) for value, prep in zip(row, prepare, strict=True)]
-            for row in rows
+        # Column by column: only the values of the columns that need it are touched.
+        values = [
+            column if prep is None else list(map(prep, column))
+            for column, prep in zip(zip(*rows, strict=True), prepare, strict=True)
         ]
+        rows = list(zip(*values, strict=True))
     quote = connection.ops.quote_name
     head = "INSERT INTO {} ({})".format(
         quote(opts.db_table), ", ".join(quote(field.column) for field in columns)
@@ -118,7 +120,8 @@ def _copy(cursor, opts, columns: list, rows: list, batch_size: int) -> list:
     sequence first, in one query."""
     quote = cursor.db.ops.quote_name
     pk = opts.pk
-    if pk in columns:
+    drawn = pk not in columns
+    if not drawn:
         keys = [row[columns.index(pk)] for row in rows]
     else:
         # The sequence looked up once: in the select list, pg_get_serial_sequence runs for every row
@@ -130,13 +133,14 @@ def _copy(cursor, opts, columns: list, rows: list, batch_size: int) -> list:
         )
         keys = [row[0] for row in cursor.fetchall()]
         columns = [pk, *columns]
-        rows = [[key, *row] for key, row in zip(keys, rows, strict=True)]
     sql = "COPY {} ({}) FROM STDIN".format(
         quote(opts.db_table), ", ".join(quote(field.column) for field in columns)
     )
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
         text = [_copy_column(column) for column in zip(*chunk, strict=True)]
+        if drawn:
+            text.insert(0, list(map(str, keys[start : start + batch_size])))
         data = io.StringIO("".join(f"{line}\n" for line in map("\t".join, zip(*text, strict=True))))
         # Logged as a query like any other (Django logs execute() only), so that budgets count it.
         logged = cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else contextlib.nullcontext()
@@ -154,9 +158,11 @@ def _copy_column(values) -> list[str]:
     without a call a value: an import's million rows of ids, texts and flags."""
     kinds = set(map(type, values))
     kinds.discard(type(None))
+    if not kinds:
+        return ["\\N"] * len(values)
     if len(kinds) > 1:
         return [_copy_value(value) for value in values]
-    kind = kinds.pop() if kinds else type(None)
+    kind = kinds.pop()
     if kind in _PRINTED:
         return ["\\N" if value is None else str(value) for value in values]
     if kind is str:
