@@ -98,12 +98,10 @@ def insert_objects(
         for field in opts.concrete_fields
         if not (field is pk and getattr(objects[0], pk.attname) is None)
     ]
-    stamped = [field for field in fields if _stamped(field)]
-    if stamped:
-        now = stamped[0].pre_save(objects[0], add=True)
-        for obj in objects:
-            for field in stamped:
-                setattr(obj, field.attname, now)
+    now = _stamp(fields, objects[0])
+    for obj in objects[1:]:
+        for field, value in now.items():
+            setattr(obj, field.attname, value)
     names = [field.attname for field in fields]
     rows = [[getattr(obj, name) for name in names] for obj in objects]
     keys = insert_rows(model, names, rows, using=using, batch_size=batch_size)
@@ -112,6 +110,26 @@ def insert_objects(
         obj._state.adding = False
         obj._state.db = using
     return objects
+
+
+def shared_values(model, instance) -> dict:
+    """attname → value of each concrete field of the unsaved `instance` but its primary key, its
+    auto_now and auto_now_add fields stamped now as `insert_objects` stamps them: the values rows
+    written together share, read off one instance so that they are the model's defaults."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    _stamp(fields, instance)
+    return {field.attname: getattr(instance, field.attname) for field in fields}
+
+
+def _stamp(fields: list, instance) -> dict:
+    """Gives the instance's auto_now and auto_now_add fields among `fields` the time now; field → it."""
+    stamped = [field for field in fields if _stamped(field)]
+    if not stamped:
+        return {}
+    now = stamped[0].pre_save(instance, add=True)
+    for field in stamped:
+        setattr(instance, field.attname, now)
+    return dict.fromkeys(stamped, now)
 
 
 def _copy(cursor, opts, columns: list, rows: list, batch_size: int) -> list:
