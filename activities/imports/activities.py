@@ -81,8 +81,9 @@ class ActivitiesImporter(Importer):
         return branch
 
     def _attendance(self, row) -> tuple[dict, list[str]]:
-        """Person → status from 参加人员, 请假人员 and 缺席人员 (a name in two of them is an error), and
-        the names 参加人员 lists."""
+        """Person's name → status from 参加人员, 请假人员 and 缺席人员 (a name in two of them is an
+        error), and the names 参加人员 lists. By name, not by person: a city's ledger names a million
+        people, and a person as a dict's key costs a call each time."""
         statuses, column_of, present = {}, {}, []
         for key, status in self.attendance_columns:
             names = _names(row.get(key) or "")
@@ -101,7 +102,7 @@ class ActivitiesImporter(Importer):
             for name in names:
                 if name in self.people and name not in column_of:
                     column_of[name] = key
-                    statuses[self.people[name]] = status
+                    statuses[name] = status
         return statuses, present
 
     def _titles(self, text: str) -> tuple[list[str], str]:
@@ -178,8 +179,8 @@ class ActivitiesImporter(Importer):
         ledger imported before these columns existed keeps its keys (and imports nothing twice)."""
         organization = item["organization"]
         missing = sorted(
-            f"{person.real_name}:{status}"
-            for person, status in item["attendance"].items()
+            f"{name}:{status}"
+            for name, status in item["attendance"].items()
             if status != Attendance.Status.PRESENT
         )
         if organization == self.organization and not missing:
@@ -324,9 +325,9 @@ class ActivitiesImporter(Importer):
         # PostgreSQL takes by COPY.
         attendance_fields = ["activity_id", "person_id", "status"]
         attendance = [
-            [pk, person.pk, str(status)]
+            [pk, self.people[name].pk, str(status)]
             for pk, item in zip(ids, items, strict=True)
-            for person, status in item["attendance"].items()
+            for name, status in item["attendance"].items()
         ]
         attendance_ids = insert_rows(Attendance, attendance_fields, attendance)
         audit_record_bulk_values(

@@ -108,10 +108,13 @@ def _plain_table(model, fields: list[str], rows: list) -> list[list]:
     position = {name: index for index, name in enumerate(fields)}
     readers = _readers(model)
     table = [[row[position[name]] for name, _plain in readers] for row in rows]
-    for column, (_name, plain) in enumerate(readers):
+    for column, (name, plain) in enumerate(readers):
         if plain is not None:
+            # An empty value stays empty (unless masked): an import's million attendance rows have
+            # no sign-in time, and are not made plain one by one for nothing.
             for row in table:
-                row[column] = plain(row[column])
+                if row[column] is not None or name in MASKED_FIELDS:
+                    row[column] = plain(row[column])
     return _as_read_back(table)
 
 
