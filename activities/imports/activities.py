@@ -1,5 +1,7 @@
 """The activities ledger: the sessions, their attendance and materials, written in bulk."""
 
+import operator
+
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from studyportal.accounts.models import Organization, Role
 from studyportal.accounts.scoping import has_role
 from studyportal.audit.models import AuditEntry
-from studyportal.audit.services import audit_record_bulk, audit_record_values, model_label
-from studyportal.bulk import insert_objects, insert_rows
+from studyportal.audit.services import audit_record_bulk_values, audit_record_values, model_label
+from studyportal.bulk import insert_rows, shared_values
 
 from .. import kinds
 from ..materials import parse_material_titles
@@ -79,8 +81,9 @@ class ActivitiesImporter(Importer):
         return branch
 
     def _attendance(self, row) -> tuple[dict, list[str]]:
-        """Person → status from 参加人员, 请假人员 and 缺席人员 (a name in two of them is an error), and
-        the names 参加人员 lists."""
+        """Person's name → status from 参加人员, 请假人员 and 缺席人员 (a name in two of them is an
+        error), and the names 参加人员 lists. By name, not by person: a city's ledger names a million
+        people, and a person as a dict's key costs a call each time."""
         statuses, column_of, present = {}, {}, []
         for key, status in self.attendance_columns:
             names = _names(row.get(key) or "")
@@ -99,7 +102,7 @@ class ActivitiesImporter(Importer):
             for name in names:
                 if name in self.people and name not in column_of:
                     column_of[name] = key
-                    statuses[self.people[name]] = status
+                    statuses[name] = status
         return statuses, present
 
     def _titles(self, text: str) -> tuple[list[str], str]:
@@ -176,8 +179,8 @@ class ActivitiesImporter(Importer):
         ledger imported before these columns existed keeps its keys (and imports nothing twice)."""
         organization = item["organization"]
         missing = sorted(
-            f"{person.real_name}:{status}"
-            for person, status in item["attendance"].items()
+            f"{name}:{status}"
+            for name, status in item["attendance"].items()
             if status != Attendance.Status.PRESENT
         )
         if organization == self.organization and not missing:
@@ -229,58 +232,90 @@ class ActivitiesImporter(Importer):
         for year in sorted(self.years):
             stats_rebuild(organization=self.agency, year=year)
 
-    def _activity(self, item) -> Activity:
+    # The columns the rows of an import differ in; the others they share (`_shared`).
+    row_fields = [
+        "organization_id",
+        "kind",
+        "date",
+        "title",
+        "location",
+        "speaker_id",
+        "speaker_name",
+        "given_by_leader",
+        "oath_renewed",
+        "outside_headcount",
+        "hours",
+        "notes",
+        "import_key",
+    ]
+
+    def _row(self, item) -> tuple:
+        """The values of `row_fields` for a new record."""
         speaker = item["speaker"]
-        # Ids, not instances: setting 500,000 foreign keys through their descriptors costs seconds.
-        return Activity(
-            organization_id=item["organization"].pk,
-            kind=item["kind"],
-            date=item["date"],
-            title=item["title"],
-            location=item["location"],
-            speaker_id=speaker.pk if speaker else None,
-            speaker_name=item["speaker_name"],
-            given_by_leader=bool(speaker and speaker.is_leader),
-            oath_renewed=item["oath_renewed"] and "oath_renewed" in kinds.spec(item["kind"]).fields,
-            outside_headcount=item["outside_headcount"],
-            hours=item["hours"],
-            notes=item["notes"],
-            status=Activity.Status.APPROVED if self.approves else Activity.Status.SUBMITTED,
-            recorded_by_id=self.user.pk,
-            reviewed_by_id=self.user.pk if self.approves else None,
-            reviewed_at=self.now if self.approves else None,
-            submitted_at=self.now,
-            imported=True,
-            import_key=item["key"],
-            import_batch_id=self.batch.pk if self.batch else None,
+        return (
+            item["organization"].pk,
+            item["kind"],
+            item["date"],
+            item["title"],
+            item["location"],
+            speaker.pk if speaker else None,
+            item["speaker_name"],
+            bool(speaker and speaker.is_leader),
+            item["oath_renewed"] and "oath_renewed" in kinds.spec(item["kind"]).fields,
+            item["outside_headcount"],
+            item["hours"],
+            item["notes"],
+            item["key"],
         )
+
+    def _shared(self) -> dict:
+        """attname → value of every other column: the same for every row this user imports now."""
+        shared = shared_values(
+            Activity,
+            Activity(
+                # Plain texts, not the enum: the audit trail takes them as they are (services._as_read_back).
+                status=str(Activity.Status.APPROVED if self.approves else Activity.Status.SUBMITTED),
+                recorded_by_id=self.user.pk,
+                reviewed_by_id=self.user.pk if self.approves else None,
+                reviewed_at=self.now if self.approves else None,
+                submitted_at=self.now,
+                imported=True,
+                import_batch_id=self.batch.pk if self.batch else None,
+            ),
+        )
+        return {name: value for name, value in shared.items() if name not in self.row_fields}
 
     def _flush(self) -> None:
         """Write the pending rows with one insert per table (create() and .add() cost ~9 queries a row).
 
-        The rows go in as plain values (studyportal.bulk), not through bulk_create, which at a city's
-        100,000 rows and their 1.2 million attendance rows costs minutes of Python. So the history
-        and the audit entries that save() would have written are written here, in bulk: one history
-        record and one audit entry per activity, and the attendance and material links (~13 rows an
-        activity) as tables of rows in a few entries.
+        The rows go in as plain values (studyportal.bulk), not as model instances through
+        bulk_create, which at a city's 100,000 rows and their 1.2 million attendance rows costs
+        minutes of Python. So the history and the audit entries that save() would have written are
+        written here, in bulk: one history record and one audit entry per activity, and the
+        attendance and material links (~13 rows an activity) as tables of rows in a few entries.
         """
         items, self.pending = self.pending, []
         if not items:
             return
         materials = _materials_by_title({title for item in items for title in item["materials"]})
-        activities = insert_objects(Activity, [self._activity(item) for item in items])
-        history = _history_create(activities, user=self.user, date=self.now)
+        shared = self._shared()
+        fields = [*self.row_fields, *shared]
+        rows = [(*self._row(item), *shared.values()) for item in items]
+        ids = insert_rows(Activity, fields, rows)
+        fields = [Activity._meta.pk.attname, *fields]
+        rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+        history = _history_create(fields, rows, user=self.user, date=self.now)
         link_fields = ["activity_id", "studymaterial_id"]
         links = [
-            [activity.pk, materials[title].pk]
-            for activity, item in zip(activities, items, strict=True)
+            [pk, materials[title].pk]
+            for pk, item in zip(ids, items, strict=True)
             for title in item["materials"]
         ]
         through = Activity.materials.through
         link_ids = insert_rows(through, link_fields, links)
         if history:
             # The history record shows the materials, as it would after materials.set().
-            history_of = dict(zip((activity.pk for activity in activities), history, strict=True))
+            history_of = dict(zip(ids, history, strict=True))
             insert_rows(
                 _historical_materials(),
                 ["history_id", "id", *link_fields],
@@ -290,12 +325,19 @@ class ActivitiesImporter(Importer):
         # PostgreSQL takes by COPY.
         attendance_fields = ["activity_id", "person_id", "status"]
         attendance = [
-            [activity.pk, person.pk, str(status)]
-            for activity, item in zip(activities, items, strict=True)
-            for person, status in item["attendance"].items()
+            [pk, self.people[name].pk, str(status)]
+            for pk, item in zip(ids, items, strict=True)
+            for name, status in item["attendance"].items()
         ]
         attendance_ids = insert_rows(Attendance, attendance_fields, attendance)
-        audit_record_bulk(model=Activity, objects=activities, action=AuditEntry.Action.CREATE, by=self.user)
+        audit_record_bulk_values(
+            model=Activity,
+            fields=fields,
+            rows=rows,
+            reprs=[Activity.str_of(item["date"], item["kind"], item["title"]) for item in items],
+            action=AuditEntry.Action.CREATE,
+            by=self.user,
+        )
         audit_record_values(
             model=Attendance,
             fields=["id", *attendance_fields, "signed_in_at"],
@@ -308,14 +350,15 @@ class ActivitiesImporter(Importer):
             rows=[[pk, *link] for pk, link in zip(link_ids, links, strict=True)],
             by=self.user,
         )
-        self.created_ids[model_label(Activity)] += [activity.pk for activity in activities]
+        self.created_ids[model_label(Activity)] += ids
         self.created_ids[model_label(Attendance)] += attendance_ids
         self.created_ids[model_label(through)] += link_ids
 
 
-def _history_create(activities: list[Activity], *, user, date) -> list[int]:
+def _history_create(fields: list[str], rows: list, *, user, date) -> list[int]:
     """The "+" history records of new activities, as `bulk_history_create` writes them (the same
-    values, by the same user, at the same time) but from plain values; their ids, in order."""
+    values, by the same user, at the same time) but from their rows of plain values (`fields` naming
+    them by attname); their ids, in order."""
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return []
     model = Activity.history.model
@@ -326,8 +369,9 @@ def _history_create(activities: list[Activity], *, user, date) -> list[int]:
         "history_change_reason": "",
         "history_type": "+",
     }
-    rows = [[*(getattr(activity, name) for name in tracked), *extra.values()] for activity in activities]
-    return insert_rows(model, [*tracked, *extra], rows)
+    values = operator.itemgetter(*(fields.index(name) for name in tracked))
+    history = [(*values(row), *extra.values()) for row in rows]
+    return insert_rows(model, [*tracked, *extra], history)
 
 
 def _materials_by_title(titles: set[str]) -> dict[str, StudyMaterial]:

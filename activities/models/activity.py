@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from studyportal.accounts.models import Organization
-from studyportal.choices import choice_label
+from studyportal.choices import choice_label, label_of
 from studyportal.params import validate_date, validate_hours
 
 from .. import kinds
@@ -70,8 +70,13 @@ class Activity(models.Model):
         RETURNED = "returned", _("Returned")
         APPROVED = "approved", _("Approved")
 
+    # No index of its own: activity_org_date (below) begins with it and serves every lookup by it.
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="activities"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=32, choices=kinds.choices, db_index=True)
     date = models.DateField(_("date"), db_index=True, validators=[validate_date])
@@ -108,9 +113,8 @@ class Activity(models.Model):
     )
     notes = models.TextField(_("notes / minutes"), blank=True)
 
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    # No index of its own: activity_status_date (below) begins with it.
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     review_comment = models.TextField(_("review comment"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -131,8 +135,10 @@ class Activity(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     imported = models.BooleanField(_("imported"), default=False)
-    # Identifies an imported ledger row, so that importing the same file twice adds nothing.
-    import_key = models.CharField(_("import key"), max_length=64, blank=True, db_index=True)
+    # Identifies an imported ledger row, so that importing the same file twice adds nothing. Not
+    # indexed: an import reads its agency's keys once (activities/imports/activities.py), and two
+    # indexes of random 64-character keys cost an import of 100,000 rows seconds to keep up.
+    import_key = models.CharField(_("import key"), max_length=64, blank=True)
     # The upload a recorder's imported records came with: the secretary reviews them as one batch.
     import_batch = models.ForeignKey(
         "activities.ImportBatch",
@@ -144,7 +150,13 @@ class Activity(models.Model):
     )
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[materials])
+    # The history is read by record (its `id`) and by when; the indexes the other columns have in
+    # the table above would only cost every write (an import writes 100,000 history rows).
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        m2m_fields=[materials],
+        no_db_index=["organization", "date", "kind", "speaker", "recorded_by", "reviewed_by", "import_batch"],
+    )
 
     objects = ActivityQuerySet.as_manager()
 
@@ -184,7 +196,13 @@ class Activity(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {choice_label(self, 'kind')} {self.title}"
+        return self.str_of(self.date, self.kind, self.title)
+
+    @classmethod
+    def str_of(cls, date, kind: str, title: str) -> str:
+        """What str() of a record of these values reads, without the record: an import names its
+        100,000 new records in the audit trail from their values."""
+        return f"{date:%Y-%m-%d} {label_of(cls, 'kind', kind)} {title}"
 
     @property
     def spec(self) -> kinds.KindSpec:
@@ -209,14 +227,21 @@ class Attendance(models.Model):
         LEAVE = "leave", _("On leave")
         ABSENT = "absent", _("Absent")
 
+    # Neither key has an index of its own: unique_attendance begins with the activity and
+    # attendance_person with the person (below), and an import writes a million rows into all four.
     activity = models.ForeignKey(
-        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="attendances"
+        Activity,
+        verbose_name=_("activity"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        db_index=False,
     )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
         on_delete=models.PROTECT,
         related_name="attendances",
+        db_index=False,
     )
     status = models.CharField(_("attendance"), max_length=16, choices=Status.choices, default=Status.PRESENT)
     signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True)

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import json
+import operator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
@@ -45,8 +46,9 @@ _PLAIN_AS_IS |= {"CharField", "TextField", "BooleanField"}
 
 
 def _readers(model) -> list[tuple]:
-    """(attname, how its value is made plain, or None where `_plain` would leave it as it is) of each
-    audited field: an audit of a million rows calls nothing for most of its values."""
+    """(attname, how its value is made plain as it reads back from JSON, or None where `_plain` would
+    leave it as it is) of each audited field: an audit of a million rows calls nothing for most of
+    its values."""
     readers = []
     for field in _audited_fields(model):
         target = field.target_field if field.is_relation else field
@@ -55,19 +57,68 @@ def _readers(model) -> list[tuple]:
         elif target.get_internal_type() in _PLAIN_AS_IS:
             readers.append((field.attname, None))
         else:
-            readers.append((field.attname, lambda value, field=field: _plain(field, value)))
+            readers.append((field.attname, _plain_reader(field)))
     return readers
+
+
+def _plain_reader(field):
+    """`_plain` of the field's values as they read back from JSON, each distinct value worked out once:
+    a column of 100,000 dates or times holds a year's days or a few moments."""
+    known = {}
+
+    def plain(value):
+        key = (type(value), value)  # True and 1 are equal, but read back differently
+        try:
+            return known[key]
+        except KeyError:
+            known[key] = result = normalised(_plain(field, value))
+            return result
+        except TypeError:  # not hashable (a JSON value)
+            return normalised(_plain(field, value))
+
+    return plain
+
+
+# What JSON reads back as it was written: a table of these alone needs no round trip through JSON.
+_READ_BACK_AS_IS = {str, int, bool, type(None)}
+
+
+def _as_read_back(table: list[list]) -> list[list]:
+    """The table as it reads back from a JSON column: as it is when it holds plain texts, numbers,
+    flags and nulls only (an import's rows), else through `normalised` (a choice's enum member, a
+    lazy text, a tuple)."""
+    if {type(value) for row in table for value in row} <= _READ_BACK_AS_IS:
+        return table
+    return normalised(table)
 
 
 def _plain_values(model, objects) -> list[list]:
     """The rows' values in the order of `_audited_fields`, as they read back from a JSON column."""
     readers = _readers(model)
-    return normalised(
+    return _as_read_back(
         [
             [getattr(obj, name) if plain is None else plain(getattr(obj, name)) for name, plain in readers]
             for obj in objects
         ]
     )
+
+
+def _plain_table(model, fields: list[str], rows: list) -> list[list]:
+    """`_plain_values` of rows given as plain values, `fields` naming each row's values by attname
+    (every audited field among them)."""
+    readers = _readers(model)
+    # One C call a row (a million attendance rows); itemgetter of one index gives the value bare.
+    columns = [fields.index(name) for name, _plain in readers]
+    pick = operator.itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
+    table = [list(pick(row)) for row in rows]
+    for column, (name, plain) in enumerate(readers):
+        if plain is not None:
+            # An empty value stays empty (unless masked): an import's million attendance rows have
+            # no sign-in time, and are not made plain one by one for nothing.
+            for row in table:
+                if row[column] is not None or name in MASKED_FIELDS:
+                    row[column] = plain(row[column])
+    return _as_read_back(table)
 
 
 def snapshot(instance, values: dict | None = None) -> dict:
@@ -212,20 +263,38 @@ def audit_record_bulk(*, model, objects, action: str, by=None) -> int:
     `objects` are the instances as they now are (create, update) or as they were (delete). Call it in
     the same transaction as the write, so that the rows and their entries commit or roll back together.
     """
-    label = model_label(model)
     objects = list(objects)
+    ids = [obj.pk for obj in objects]
+    return _audit_each(model, ids, [str(obj) for obj in objects], _plain_values(model, objects), action, by)
+
+
+def audit_record_bulk_values(
+    *, model, fields: list[str], rows: list, reprs: list[str], action: str, by=None
+) -> int:
+    """`audit_record_bulk` for rows written from plain values (`studyportal.bulk.insert_rows`), without
+    an instance each: `fields` names each row's values by attname, the primary key and every audited
+    field among them, and `reprs` holds what str() of each record gives. The trail reads exactly as
+    `audit_record_bulk` would write it."""
+    key = fields.index(model._meta.pk.attname)
+    ids = [row[key] for row in rows]
+    return _audit_each(model, ids, reprs, _plain_table(model, fields, rows), action, by)
+
+
+def _audit_each(model, ids: list, reprs: list, table: list[list], action: str, by) -> int:
+    """One entry a row: `table` holds each row's plain values in the order of `_audited_fields`."""
+    label = model_label(model)
     names = [field.name for field in _audited_fields(model)]
     stamp = _stamp(by)
     delete = action == AuditEntry.Action.DELETE
     entries = []
-    for obj, row in zip(objects, _plain_values(model, objects), strict=True):
+    for pk, text, row in zip(ids, reprs, table, strict=True):
         values = dict(zip(names, row, strict=True))
         entries.append(
             AuditEntry(
                 **stamp,
                 model=label,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
+                object_id=str(pk),
+                object_repr=str(text)[:200],
                 action=action,
                 before=values if delete else None,
                 after=None if delete else values,
@@ -259,20 +328,7 @@ def audit_record_values(
     """`audit_record_rows` for rows written from plain values (`studyportal.bulk.insert_rows`), without
     an instance each: `fields` names the values of each row by attname, the primary key and every
     audited field among them. The trail reads exactly as `audit_record_rows` would write it."""
-    position = {name: index for index, name in enumerate(fields)}
-    readers = _readers(model)
-    table = [[row[position[name]] for name, _plain in readers] for row in rows]
-    # Only values `_plain` changes need it, and JSON's reading back: an import's attendance rows hold
-    # none (signed_in_at is empty), so a million of them are not turned into JSON and back.
-    made_plain = False
-    for column, (name, plain) in enumerate(readers):
-        if plain is not None:
-            for row in table:
-                if row[column] is not None or name in MASKED_FIELDS:
-                    row[column] = plain(row[column])
-                    made_plain = True
-    if made_plain:
-        table = normalised(table)
+    table = _plain_table(model, fields, rows)
     table.sort(key=lambda row: row[0])
     return _audit_table(model, table, action, by)
 
