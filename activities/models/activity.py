@@ -59,6 +59,14 @@ class ActivityQuerySet(models.QuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
 
+    def newest_first(self):
+        """The default order (date, then id, newest first), for a few of one agency's rows: spelt
+        NULLS LAST (no date is null), which the list's index of every agency's records
+        (`activity_list_order`) does not hold. Asked for the first ten of an agency's rows in that
+        index's order, PostgreSQL walks it through every agency's year (442,705 entries at the
+        city's scale, 4.7 s, for an agency with few such rows) instead of reading the agency's own."""
+        return self.order_by(models.F("date").desc(nulls_last=True), models.F("id").desc())
+
 
 class Activity(models.Model):
     """One study session, lecture, visit or practice activity of any kind (one table for all kinds,

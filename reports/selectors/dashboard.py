@@ -443,8 +443,11 @@ def dashboard(
     today = today or timezone.localdate()
     agency = organization.agency or organization
     planned = planned_in_year(agency=agency, year=year)
-    activities_of_year = Activity.objects.alive().filter(
-        organization__path__startswith=organization.path, date__year=year, status=Activity.Status.APPROVED
+    activities_of_year = (
+        Activity.objects.alive()
+        .filter(organization__path__startswith=organization.path, date__year=year)
+        .approved()
+        .newest_first()
     )
     incomplete, incomplete_count = incomplete_records_counted(activities_of_year, INCOMPLETE_LIMIT)
     # The first rows and, alongside each, how many wait in all (a window over the filtered rows).

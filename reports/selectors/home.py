@@ -122,6 +122,6 @@ def home_panels(user, *, today: datetime.date | None = None) -> HomePanels:
             Activity.objects.alive()
             .filter(organization__path__startswith=agency.path, date__year__in=panels.years)
             .exclude(status=Activity.Status.DRAFT)
-            .order_by("-date", "-id")
+            .newest_first()
         )
     return panels
