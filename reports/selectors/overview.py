@@ -105,8 +105,8 @@ def can_see_overview(user) -> bool:
     return bool(scope_paths(user, Role.ADMIN))
 
 
-# Agencies on a page of the overview. A page in name order counts its own agencies only, so a
-# city's 1,000 cost what 50 do; sorted by a figure, every agency is counted to place them.
+# Agencies on a page of the overview. A page counts the norms of its own agencies only, so a city's
+# 1,000 cost what 50 do; sorted by a norms column, every agency's are counted to place them.
 OVERVIEW_PAGE_SIZE = 50
 
 
@@ -138,20 +138,19 @@ def overview_page(
     user, *, year: int, number, sort: str = "name", descending: bool = False, search: str = "", today=None
 ) -> Page:
     """Page `number` of `overview` (OVERVIEW_PAGE_SIZE rows). In name order only the page's agencies
-    are counted: the order needs their names alone."""
+    are counted, the order needing their names alone; sorted by a sum, every agency's sums place
+    them and the page's agencies are counted."""
     agencies = _agencies(user)
     listed = _matching(agencies, search)
     if sort in NORM_COLUMNS:
         rows = _rows(user, agencies, listed, year=year, today=today)
         return Paginator(_in_order(rows, sort, descending), OVERVIEW_PAGE_SIZE).get_page(number)
     if sort == "name":
-        ordered = sorted(listed, key=lambda agency: pinyin_key(agency.name))
-        if descending:
-            ordered.reverse()  # as `_in_order` does
+        rows = [OverviewRow(agency=agency) for agency in listed]  # nothing counted: names alone
     else:
         # The other figures are a few sums per agency: placed by them, then counted for the page.
         rows = _rows(user, agencies, listed, year=year, today=today, norms=False)
-        ordered = [row.agency for row in _in_order(rows, sort, descending)]
+    ordered = [row.agency for row in _in_order(rows, sort, descending)]
     page = Paginator(ordered, OVERVIEW_PAGE_SIZE).get_page(number)
     rows = {row.agency.pk: row for row in _rows(user, agencies, list(page), year=year, today=today)}
     page.object_list = [rows[agency.pk] for agency in page]
